@@ -1,0 +1,149 @@
+"""The workbook contract (SPEC §2): sheet names, headers and their aliases, parameter defaults.
+
+Everything the reader recognises and everything `ledger init` writes comes from these tables,
+so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+TASK_SHEET = "督办台账"
+LOG_SHEET = "督办记录"
+UNIT_SHEET = "单位名录"
+PARAM_SHEET = "参数设置"
+HOLIDAY_SHEET = "节假日"
+
+
+def normalize_header(text: object) -> str:
+    """Header text as matched: NFKC (full-width → half-width), all white space removed."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    return "".join(s.split())
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"          # text | date | units | grade | review | limit
+    width: float = 12           # column width used by `ledger init`
+    note: str = ""              # explanation shown in `ledger init`'s header comment
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+TASK_FIELDS: tuple[Field, ...] = (
+    Field("id", "任务编号", ("编号", "督办编号", "事项编号"), True, "text", 12, "必填，不得重复"),
+    Field("source", "任务来源", ("来源", "交办来源", "事项来源"), False, "text", 14,
+          "如 县长批示、常务会议、政府工作报告、群众诉求"),
+    Field("basis", "交办依据", ("文号", "依据", "会议纪要"), False, "text", 18),
+    Field("content", "任务内容", ("督办事项", "事项内容", "工作任务"), True, "text", 40, "必填"),
+    Field("lead", "牵头单位", ("承办单位", "责任单位", "主办单位"), True, "units", 16,
+          "必填；多个单位用顿号、逗号、分号或换行分隔"),
+    Field("assist", "协办单位", ("配合单位",), False, "units", 16),
+    Field("leader", "责任领导", ("分管领导", "包保领导"), False, "text", 10),
+    Field("grade", "紧急程度", ("缓急程度", "办件类别"), False, "grade", 10, "急件 / 要件 / 普件"),
+    Field("assigned", "交办日期", ("交办时间", "立项日期"), True, "date", 12, "必填日期"),
+    Field("limit", "办理时限", ("完成时限", "办结时限", "时限要求"), False, "limit", 14,
+          "日期，或“5个工作日”“10天”“6月底”“年底前”“第三季度”“立即”等"),
+    Field("ext_to", "延期至", ("批准延期至",), False, "date", 12, "批准延期后的日期，须同时填写延期审批人"),
+    Field("ext_by", "延期审批人", ("延期批准人",), False, "text", 10),
+    Field("ext_applied", "延期申请日期", (), False, "date", 12),
+    Field("done", "办结日期", ("完成日期", "办结时间"), False, "date", 12),
+    Field("review", "办结审核", ("审核结果", "办结质量"), False, "review", 10, "合格 / 不合格"),
+    Field("reason", "正当理由", ("客观原因", "暂缓理由"), False, "text", 16,
+          "填写后（督查室认可的正当理由）暂不发黄色、红色督办单"),
+    Field("closed", "销号日期", ("销号时间",), False, "date", 12),
+    Field("progress", "办理进展", ("进展情况", "办理情况"), False, "text", 30),
+)
+
+FIELDS_BY_KEY = {f.key: f for f in TASK_FIELDS}
+
+GRADES = ("急件", "要件", "普件")
+REVIEWS = ("合格", "不合格")
+
+# Status columns written by the tool (SPEC §2.2), in order.
+STATUS_HEADERS: tuple[tuple[str, float], ...] = (
+    ("应办结日期", 12),
+    ("当前状态", 10),
+    ("剩余工作日", 10),
+    ("逾期天数", 9),
+    ("督办等级", 9),
+    ("督办单编号", 16),
+    ("下一步", 28),
+    ("程序提示", 40),
+    ("更新日期", 12),
+)
+STATUS_NAMES = tuple(h for h, _ in STATUS_HEADERS)
+
+STATES = ("未到期", "临期", "今日到期", "逾期", "按时办结", "逾期办结", "已销号", "数据有误")
+
+LOG_HEADERS: tuple[tuple[str, float], ...] = (
+    ("督办单编号", 18),
+    ("任务编号", 12),
+    ("督办等级", 9),
+    ("发出日期", 12),
+    ("被督办单位", 24),
+    ("应办结日期", 12),
+    ("逾期天数", 9),
+    ("签发人", 14),
+    ("批次", 22),
+)
+
+UNIT_HEADERS: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("单位名称", ("单位", "名称"), 20),
+    ("别名", ("简称",), 24),
+    ("类别", ("单位类别",), 12),
+    ("主要负责人", ("负责人",), 12),
+    ("联系电话", ("电话", "手机", "手机号码"), 16),
+)
+
+PARAM_HEADERS = ("参数", "值", "说明")
+HOLIDAY_HEADERS = ("日期", "类型", "名称")
+
+# 参数设置 defaults (SPEC §2.5, from seed 004 unless noted): key → (default, kind, note).
+# kind: text | int | days (non-negative int) | daymode | bool | pattern | percent
+PARAM_DEFAULTS: dict[str, tuple[object, str, str]] = {
+    "督查机构": ("县人民政府督查室", "text", "督办单上的发出机构"),
+    "发文机关": ("县人民政府办公室", "text", "通报的发文机关"),
+    "默认办理时限": (7, "days", "未填办理时限和紧急程度时，自交办日期起的工作日数（三色督办单制度第三条）"),
+    "急件时限": (1, "days", "急件的办理时限（工作日）"),
+    "要件时限": (3, "days", "要件的办理时限（工作日）"),
+    "普件时限": (5, "days", "普件的办理时限（工作日）"),
+    "临期提醒": (2, "days", "应办结日期前多少个工作日内显示为“临期”"),
+    "蓝色督办": (0, "days", "应办结日期后第几天发蓝色督办单（0 = 时限当天，第四条）"),
+    "黄色督办": (5, "days", "应办结日期后第几天发黄色督办单（第五条）"),
+    "红色督办": (10, "days", "黄色督办单发出后第几天发红色督办单（第六条）"),
+    "红色重复": (10, "days", "红色督办单发出后第几天再发红色督办单；0 = 不重复"),
+    "计日方式": ("自然日", "daymode", "上面四项天数按“自然日”还是“工作日”计算"),
+    "蓝色签发": ("县政府督查室", "text", "蓝色督办单签发人（第七条）"),
+    "黄色签发": ("常务副县长", "text", "黄色督办单签发人（第七条）"),
+    "红色签发": ("县长", "text", "红色督办单签发人（第七条）"),
+    "蓝色编号": ("蓝督〔{年}〕{号}号", "pattern", "蓝色督办单编号格式，{年}为年份，{号}为当年序号"),
+    "黄色编号": ("黄督〔{年}〕{号}号", "pattern", "黄色督办单编号格式"),
+    "红色编号": ("红督〔{年}〕{号}号", "pattern", "红色督办单编号格式"),
+    "蓝色扣分": (1, "days", "每收到一次蓝色督办单扣分（第九条）"),
+    "黄色扣分": (2, "days", "每收到一次黄色督办单扣分（第九条）"),
+    "红色扣分": (5, "days", "每收到一次红色督办单扣分（第九条）"),
+    "蓝色打印": (False, "bool", "蓝色督办单是否也打印（默认以短信发送，第七条）"),
+    "通报字号": ("督通〔{年}〕{号}号", "pattern", "通报发文字号格式"),
+    "模板目录": ("", "text", "自定义模板所在文件夹（留空使用内置模板）"),
+    "备份份数": (20, "days", "保留的台账备份份数"),
+    "加分门槛": (5, "days", "承办任务数达到此数的单位参加加分（第九条）"),
+    "无黄加分": (10, "days", "全年未收到黄色督办单的加分（第九条）"),
+    "无红加分": (5, "days", "全年未收到红色督办单的加分（第九条）"),
+    "高门槛": (20, "days", "承办任务数达到此数的单位另行加分（第九条）"),
+    "高门槛无黄加分": (20, "days", "承办任务数达到高门槛且全年无黄色督办单的另加分"),
+    "高门槛无黄优岗": (3, "days", "同上，增加的优岗比例（%）"),
+    "高门槛无红加分": (10, "days", "承办任务数达到高门槛且全年无红色督办单的另加分"),
+    "高门槛无红优岗": (2, "days", "同上，增加的优岗比例（%）"),
+    "通报批评红单数": (2, "days", "年度内累计收到红色督办单达到此数：通报批评并书面检讨（第十条）"),
+    "诫勉谈话红单数": (3, "days", "年度内累计收到红色督办单达到此数：诫勉谈话（第十条）"),
+}
