@@ -1,0 +1,111 @@
+"""Reading dates the way a clerk types them (SPEC §2.1).
+
+A date cell may hold a real Excel date, an Excel serial number, or text: ``2026-11-23``,
+``2026/11/23``, ``2026.11.23``, ``2026年11月23日``, ``20261123``, ``11月23日`` (year taken from a
+reference date), with full-width digits and separators. Anything else raises `BadValue`, whose
+message and hint the caller turns into a located `Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+EXCEL_EPOCH_1900 = date(1899, 12, 30)   # serial 1 = 1900-01-01 (Lotus leap-year bug accounted)
+EXCEL_EPOCH_1904 = date(1904, 1, 1)
+MIN_YEAR, MAX_YEAR = 1990, 2100        # anything outside is a typing slip, not a real task date
+
+DATE_HINT = "请填写日期，如 2026-11-23、2026年11月23日 或 11月23日"
+
+
+class BadValue(ValueError):
+    """A cell value that cannot be understood: `message` says what, `hint` how to fix it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def normalize_text(value: object) -> str:
+    """NFKC (full-width digits and punctuation → half-width), trimmed, inner spaces removed."""
+    s = unicodedata.normalize("NFKC", str(value))
+    return "".join(s.split())
+
+
+_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_YMD_CN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MD = re.compile(r"^(\d{1,2})[月/.-](\d{1,2})[日号]?$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
+_DECORATION = re.compile(r"(之前|以前|前|止|截止)$")
+
+
+def serial_to_date(serial: float, date1904: bool = False) -> date:
+    """Excel serial number → date (the time-of-day fraction is dropped)."""
+    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
+    return epoch + timedelta(days=int(serial))
+
+
+def _checked(y: int, m: int, d: int, text: str) -> date:
+    try:
+        result = date(y, m, d)
+    except ValueError:
+        raise BadValue(f"“{text}”不是有效日期", DATE_HINT) from None
+    return _plausible(result, text)
+
+
+def _plausible(result: date, text: object) -> date:
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise BadValue(f"“{text}”的年份{result.year}不合理", DATE_HINT)
+    return result
+
+
+def parse_date(value: object, reference: date | None = None, date1904: bool = False) -> date:
+    """Turn a cell value into a date.
+
+    `reference` resolves a year-less ``11月23日``: its year, or the next year when that would
+    fall before the reference (a deadline written in December for January).
+    """
+    if isinstance(value, datetime):
+        return _plausible(value.date(), value.date().isoformat())
+    if isinstance(value, date):
+        return _plausible(value, value.isoformat())
+    if isinstance(value, bool):
+        raise BadValue(f"“{value}”不是日期", DATE_HINT)
+    if isinstance(value, (int, float)):
+        if not 1 <= value < 2958466:
+            raise BadValue(f"“{value:g}”不是日期", DATE_HINT)
+        return _plausible(serial_to_date(value, date1904), f"{value:g}")
+    if isinstance(value, timedelta):
+        raise BadValue("单元格是时间而不是日期", DATE_HINT)
+    text = normalize_text(value)
+    if not text:
+        raise BadValue("日期为空", DATE_HINT)
+    core = _DECORATION.sub("", text)
+    for pattern in (_YMD, _YMD_CN, _COMPACT):
+        m = pattern.match(core)
+        if m:
+            return _checked(int(m[1]), int(m[2]), int(m[3]), str(value).strip())
+    m = _MD.match(core)
+    if m:
+        if reference is None:
+            raise BadValue(f"“{str(value).strip()}”缺少年份", "请写明年份，如 2026年11月23日")
+        month, day = int(m[1]), int(m[2])
+        result = _checked(reference.year, month, day, str(value).strip())
+        if result < reference:
+            result = _checked(reference.year + 1, month, day, str(value).strip())
+        return result
+    if _SERIAL_TEXT.match(core):
+        return _plausible(serial_to_date(float(core), date1904), core)
+    raise BadValue(f"“{_short(value)}”无法识别为日期", DATE_HINT)
+
+
+def _short(value: object, limit: int = 30) -> str:
+    s = str(value).strip().replace("\n", "⏎")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

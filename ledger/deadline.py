@@ -1,0 +1,139 @@
+"""The effective deadline D of a task (SPEC §3.2).
+
+Order: an approved extension (延期至 with 延期审批人) replaces everything; else 办理时限 as a date or
+an expression (``10个工作日``, ``15天``, ``6月底``, ``年底前``, ``第三季度``, ``立即`` …); else the
+time limit of the task's 紧急程度; else 默认办理时限 working days (seed 004 第三条).
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .calendar import WorkCalendar, YearNotCovered
+from .dates import BadValue, is_blank, normalize_text, parse_date
+from .errors import Problem, Severity, quote
+from .params import Params
+from .tasks import Task
+
+LIMIT_HINT = "请填写日期（如 2026-11-30），或“5个工作日”“10天”“6月底”“年底前”“第三季度”“立即”等"
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(text: str) -> int | None:
+    """Arabic or simple Chinese numerals up to 99 (十, 十五, 二十, 三十五)."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+_NUM = r"([0-9]+|[零〇一二两三四五六七八九十]+)"
+_SUFFIX = r"(?:内|以内|之内)?(?:办结|完成|办理|落实|反馈|办复)?"
+_WORKDAYS = re.compile(rf"^{_NUM}个?工作日{_SUFFIX}$")
+_DAYS = re.compile(rf"^{_NUM}(?:个)?(?:天|日|自然日){_SUFFIX}$")
+_MONTH = re.compile(rf"^{_NUM}月(?:份)?(?:底|末|中下旬|下旬)?(?:前|之前|以前)?(?:完成|办结)?$")
+_QUARTER = re.compile(r"^(?:第)?([一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成|办结)?$")
+_YEAR_END = re.compile(r"^(?:本)?年(?:底|末|内)(?:前|之前)?(?:完成|办结)?$")
+_HALF = re.compile(r"^(上|下)半年(?:底|末|内)?(?:前|之前)?(?:完成|办结)?$")
+_NOW = re.compile(r"^(?:立即|即办|当天|当日|马上|立即办理|立行立改|立即整改|即时)(?:办结|完成|办理)?$")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """D, and the original deadline when an extension replaced it."""
+
+    due: date | None
+    original: date | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def extended(self) -> bool:
+        return self.original is not None and self.original != self.due
+
+
+def _in_year_from(month_end: date, assigned: date, build) -> date:
+    """A period end in the 交办 year, or the next year when that would precede 交办日期."""
+    return month_end if month_end >= assigned else build(assigned.year + 1)
+
+
+def parse_limit(value: object, assigned: date, cal: WorkCalendar, date1904: bool = False) -> date:
+    """办理时限 (date or expression) → deadline. Raises BadValue; YearNotCovered passes through."""
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 1000:
+            raise BadValue(f"办理时限“{value:g}”含义不明确", "请写成“10个工作日”或“10天”，或填写具体日期")
+        return parse_date(value, assigned, date1904)
+    text = normalize_text(value)
+    m = _WORKDAYS.match(text)
+    if m and cn_number(m[1]) is not None:
+        return cal.add_working_days(assigned, cn_number(m[1]))  # type: ignore[arg-type]
+    m = _DAYS.match(text)
+    if m and cn_number(m[1]) is not None:
+        return assigned + timedelta(days=cn_number(m[1]))  # type: ignore[operator]
+    m = _MONTH.match(text)
+    if m and cn_number(m[1]) is not None and 1 <= cn_number(m[1]) <= 12:  # type: ignore[operator]
+        month = cn_number(m[1])
+
+        def month_end(year: int) -> date:
+            return date(year, month, _cal.monthrange(year, month)[1])  # type: ignore[arg-type]
+        return _in_year_from(month_end(assigned.year), assigned, month_end)
+    m = _QUARTER.match(text)
+    if m:
+        q = "一二三四".index(m[1]) + 1 if m[1] in "一二三四" else int(m[1])
+
+        def quarter_end(year: int) -> date:
+            return date(year, q * 3, 30 if q in (2, 3) else 31)
+        return _in_year_from(quarter_end(assigned.year), assigned, quarter_end)
+    if _YEAR_END.match(text):
+        return date(assigned.year, 12, 31)
+    m = _HALF.match(text)
+    if m:
+        return date(assigned.year, 6, 30) if m[1] == "上" else date(assigned.year, 12, 31)
+    if _NOW.match(text):
+        return assigned
+    try:
+        return parse_date(value, assigned, date1904)
+    except BadValue:
+        raise BadValue(f"办理时限{quote(value)}无法识别", LIMIT_HINT) from None
+
+
+def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bool = False) -> Deadline:
+    """Pure: the task's effective deadline, with any problems found on the way."""
+    if task.assigned is None:
+        return Deadline(None)
+    problems: list[Problem] = []
+    try:
+        if is_blank(task.limit):
+            days = params.grade_limit(task.grade) if task.grade else params.int("默认办理时限")
+            base = cal.add_working_days(task.assigned, days)
+        else:
+            try:
+                base = parse_limit(task.limit, task.assigned, cal, date1904)
+            except BadValue as exc:
+                return Deadline(None, None, (task.problem("limit", exc.message, exc.hint),))
+            if base < task.assigned:
+                problems.append(task.problem("limit", f"办理时限{base.isoformat()}早于交办日期{task.assigned.isoformat()}",
+                                             "请核对办理时限和交办日期"))
+                return Deadline(None, None, tuple(problems))
+    except YearNotCovered as exc:
+        return Deadline(None, None, (task.problem("limit" if not is_blank(task.limit) else "assigned", str(exc)),))
+    if task.ext_to is None or not task.ext_by:
+        return Deadline(base, None, tuple(problems))
+    if task.ext_to < base:
+        problems.append(task.problem("ext_to", f"延期至{task.ext_to.isoformat()}早于原办理时限{base.isoformat()}",
+                                     "请核对延期日期", Severity.WARNING))
+    if task.ext_applied is not None and task.ext_applied > base:
+        problems.append(task.problem(
+            "ext_applied",
+            f"延期申请日期{task.ext_applied.isoformat()}晚于原办理时限{base.isoformat()}",
+            "按三色督办单制度第八条，延期应在规定时限内申请；已按批准的延期日期计算", Severity.WARNING))
+    return Deadline(task.ext_to, base, tuple(problems))

@@ -1,0 +1,153 @@
+"""督办记录: the append-only log of every notice ever issued (SPEC §2.3).
+
+The log is the tool's memory: it makes runs idempotent, drives red repetition, and feeds scoring.
+Numbers are one sequence per color per year and are never reused or renumbered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import BadValue, is_blank, parse_date
+from .errors import Location, Problem, column_letter, quote
+from .params import COLORS, Params
+from .reader import Book, find_header
+from .schema import LOG_HEADERS, LOG_SHEET, normalize_header
+from .units import split_units
+
+_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
+
+
+@dataclass(frozen=True)
+class Notice:
+    number: str
+    task_id: str
+    color: str                      # 蓝 / 黄 / 红
+    issued: date
+    units: tuple[str, ...]
+    deadline: date | None
+    overdue_days: int | None
+    signer: str
+    batch: str
+    row: int | None = None          # physical row in 督办记录 (None for notices of this run)
+
+    def as_row(self) -> tuple:
+        return (self.number, self.task_id, self.color, self.issued, "、".join(self.units),
+                self.deadline, self.overdue_days, self.signer, self.batch)
+
+
+def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
+    sheet = book.get(LOG_SHEET)
+    problems: list[Problem] = []
+    if sheet is None:
+        return [], problems
+    aliases = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, _KEYS)}
+    header = find_header(sheet, aliases, problems)
+    if header is None:
+        if any(any(not is_blank(v) for v in row) for row in sheet.cells):
+            problems.append(Problem(Location(sheet.name, 1), "找不到督办记录的表头",
+                                    "此表由程序维护，请勿改动表头；如已误改，请从备份恢复"))
+        return [], problems
+    cols = header.columns
+    missing = [h for (h, _), k in zip(LOG_HEADERS, _KEYS) if k in ("number", "task_id", "color", "issued")
+               and k not in cols]
+    if missing:
+        problems.append(Problem(Location(sheet.name, header.row), f"缺少表头：{'、'.join(missing)}",
+                                "此表由程序维护，请勿改动表头；如已误改，请从备份恢复"))
+        return [], problems
+    notices: list[Notice] = []
+    for r in range(header.row + 1, sheet.max_row + 1):
+        def raw(key: str) -> object:
+            return sheet.value(r, cols[key]) if key in cols else ""
+
+        def loc(key: str) -> Location:
+            return Location(sheet.name, r, column_letter(cols[key]))
+
+        if all(is_blank(raw(k)) for k in _KEYS if k in cols):
+            continue
+        number, color = str(raw("number")).strip(), str(raw("color")).strip().rstrip("色")
+        if not number:
+            problems.append(Problem(loc("number"), "督办单编号为空", "此表由程序维护，请从备份恢复这一行"))
+            continue
+        if color not in COLORS:
+            problems.append(Problem(loc("color"), f"督办等级{quote(raw('color'))}无法识别", "应为 蓝、黄 或 红"))
+            continue
+        try:
+            issued = parse_date(raw("issued"), date1904=book.date1904)
+        except BadValue as exc:
+            problems.append(Problem(loc("issued"), exc.message, exc.hint))
+            continue
+        deadline = None
+        if not is_blank(raw("deadline")):
+            try:
+                deadline = parse_date(raw("deadline"), date1904=book.date1904)
+            except BadValue:
+                deadline = None
+        overdue = raw("overdue")
+        notices.append(Notice(
+            number=number, task_id=_id_text(raw("task_id")), color=color, issued=issued,
+            units=tuple(split_units(raw("units"))), deadline=deadline,
+            overdue_days=int(overdue) if isinstance(overdue, (int, float)) and not isinstance(overdue, bool) else None,
+            signer=str(raw("signer")).strip(), batch=_batch_text(raw("batch")), row=r,
+        ))
+    seen: dict[str, int] = {}
+    for n in notices:
+        if n.number in seen:
+            problems.append(Problem(Location(sheet.name, n.row, column_letter(cols["number"])),
+                                    f"督办单编号“{n.number}”重复（第{seen[n.number]}行）",
+                                    "编号不得重复，请从备份恢复督办记录"))
+        seen.setdefault(n.number, n.row or 0)
+    return notices, problems
+
+
+def _id_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if is_blank(value) else str(value).strip()
+
+
+def _batch_text(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if is_blank(value) else str(value).strip()
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{年\}|\{号\})", pattern)
+    out = []
+    for p in parts:
+        out.append({"{年}": r"(?P<year>\d{4})", "{号}": r"(?P<seq>\d+)"}.get(p, re.escape(p)))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def format_number(pattern: str, year: int, seq: int) -> str:
+    return pattern.replace("{年}", str(year)).replace("{号}", str(seq))
+
+
+class Numberer:
+    """Hands out the next number per color per year, never reusing one already in the log."""
+
+    def __init__(self, notices: list[Notice], params: Params):
+        self._params = params
+        self._last: dict[tuple[str, int], int] = {}
+        self._used = {n.number for n in notices}
+        for n in notices:
+            key = (n.color, n.issued.year)
+            m = _pattern_regex(params.number_pattern(n.color)).match(n.number)
+            seq = int(m["seq"]) if m else 0
+            # a number in an older pattern still occupies a place in the year's sequence
+            self._last[key] = max(self._last.get(key, 0) + (0 if m else 1), seq)
+
+    def next(self, color: str, day: date) -> str:
+        key = (color, day.year)
+        seq = self._last.get(key, 0)
+        while True:
+            seq += 1
+            number = format_number(self._params.number_pattern(color), day.year, seq)
+            if number not in self._used:
+                break
+        self._last[key] = seq
+        self._used.add(number)
+        return number

@@ -1,0 +1,159 @@
+"""Reading the clerk's workbook with python-calamine (fast, and real dates for Chinese formats).
+
+The reader knows nothing of the rules: it returns each sheet as a grid of raw cell values with
+physical (Excel) row numbers, finds the header row the way a clerk lays a sheet out (title rows and
+merged banners above it), and maps recognised headers to field keys.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LedgerError, Location, Problem, column_letter
+from .schema import normalize_header
+
+HEADER_SEARCH_ROWS = 10
+MIN_HEADER_MATCHES = 3
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet as values: ``cells[r][c]`` is row r+1, column c+1 ('' when empty)."""
+
+    name: str
+    cells: list[list[object]]
+    merged: tuple[tuple[int, int, int, int], ...] = ()   # 1-based (min_row, min_col, max_row, max_col)
+
+    @property
+    def max_row(self) -> int:
+        return len(self.cells)
+
+    @property
+    def max_col(self) -> int:
+        return max((len(r) for r in self.cells), default=0)
+
+    def value(self, row: int, col: int) -> object:
+        """1-based access; '' outside the used area."""
+        if 1 <= row <= len(self.cells):
+            r = self.cells[row - 1]
+            if 1 <= col <= len(r):
+                return r[col - 1]
+        return ""
+
+
+@dataclass(frozen=True)
+class Book:
+    path: Path
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    date1904: bool = False
+
+    def get(self, name: str) -> Sheet | None:
+        """Sheet by name, tolerating stray spaces and full-width characters in the tab name."""
+        if name in self.sheets:
+            return self.sheets[name]
+        wanted = normalize_header(name)
+        for key, sheet in self.sheets.items():
+            if normalize_header(key) == wanted:
+                return sheet
+        return None
+
+
+def check_format(path: Path) -> None:
+    """Refuse what is not an .xlsx/.xlsm workbook, with a message that says what to do."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise LedgerError(f"找不到文件“{path}”：请检查路径是否正确。")
+    if suffix in (".xls", ".et"):
+        raise LedgerError(
+            f"“{path.name}”是旧版 {suffix} 格式，本工具只能读写 .xlsx：请在 Excel 或 WPS 中"
+            f"打开它，选择“另存为”→“Excel 工作簿(*.xlsx)”，然后用新文件运行。"
+        )
+    if suffix not in (".xlsx", ".xlsm"):
+        raise LedgerError(f"“{path.name}”不是 Excel 工作簿（.xlsx）：请选择督办台账的 .xlsx 文件。")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LedgerError(
+            f"“{path.name}”实际是加密的或旧版（.xls）格式的文件：如设置了打开密码，请在 Excel/WPS 中"
+            f"取消密码；如是旧版格式，请“另存为”.xlsx 后再运行。"
+        )
+    if not zipfile.is_zipfile(path):
+        raise LedgerError(
+            f"“{path.name}”不是有效的 .xlsx 文件（文件已损坏，或是改了扩展名的其他文件）："
+            f"请用 Excel/WPS 打开确认，或从备份恢复。"
+        )
+
+
+def read_book(path: Path) -> Book:
+    """Every worksheet of the workbook as values. Raises LedgerError when unreadable."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    check_format(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets: dict[str, Sheet] = {}
+        for meta in wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sh = wb.get_sheet_by_name(meta.name)
+            cells = sh.to_python(skip_empty_area=False)
+            merged = tuple(
+                (r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sh.merged_cell_ranges or [])
+            )
+            sheets[meta.name] = Sheet(meta.name, cells, merged)
+    except LedgerError:
+        raise
+    except Exception as exc:  # calamine raises several types for corrupt parts
+        raise LedgerError(
+            f"无法读取“{path.name}”：{exc}。文件可能已损坏：请用 Excel/WPS 打开检查，或从备份恢复。"
+        ) from exc
+    return Book(path, sheets, _is_date1904(path))
+
+
+def _is_date1904(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            head = zf.read("xl/workbook.xml")[:4000]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return b'date1904="1"' in head or b"date1904=\"true\"" in head
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Where each recognised field sits: header row and field key → 1-based column."""
+
+    row: int
+    columns: dict[str, int]
+    names: dict[int, str]          # column → header text as typed (for messages)
+
+
+def find_header(
+    sheet: Sheet, aliases: dict[str, str], problems: list[Problem], min_matches: int = MIN_HEADER_MATCHES
+) -> HeaderMap | None:
+    """The first row in the first 10 holding at least `min_matches` recognised headers.
+
+    `aliases` maps a normalised header text to its field key. A field named twice is reported.
+    """
+    for r in range(1, min(HEADER_SEARCH_ROWS, sheet.max_row) + 1):
+        row = sheet.cells[r - 1]
+        hits = [(c + 1, aliases[normalize_header(v)]) for c, v in enumerate(row) if normalize_header(v) in aliases]
+        if len({key for _, key in hits}) < min_matches:
+            continue
+        columns: dict[str, int] = {}
+        names: dict[int, str] = {}
+        for col, key in hits:
+            names[col] = str(row[col - 1]).strip()
+            if key in columns:
+                first = columns[key]
+                problems.append(Problem(
+                    Location(sheet.name, r, column_letter(col)),
+                    f"表头“{names[col]}”与{column_letter(first)}列“{names[first]}”表示同一项",
+                    "请删除或改名其中一列，只保留一列",
+                ))
+                continue
+            columns[key] = col
+        return HeaderMap(r, columns, names)
+    return None

@@ -1,0 +1,145 @@
+"""State and three-color escalation of one task on one run date (SPEC §2.2, §3.3).
+
+Pure functions: ``(task, deadline, notice history, run date, params, calendar) -> Evaluation``.
+Numbering and writing happen elsewhere; the run date is always passed in.
+
+Escalation (seed 004 attachment 第四—六条): 蓝 on the deadline, 黄 on the 5th day after it, 红 10 days
+after the 黄, then 红 again every 10 days while still undone. No 黄/红 while an accepted 正当理由
+stands. A late first run does not owe the 蓝. At most one notice per task per run date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .calendar import WorkCalendar, YearNotCovered
+from .deadline import Deadline
+from .errors import Problem, Severity
+from .notice_log import Notice
+from .params import COLOR_NAMES, Params
+from .tasks import Task
+
+COLOR_RANK = {"蓝": 1, "黄": 2, "红": 3}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    task: Task
+    deadline: Deadline
+    state: str
+    remaining: int | None = None        # 剩余工作日
+    overdue: int | None = None          # 逾期天数
+    issue: str | None = None            # color to issue in this run
+    level: str | None = None            # highest color ever issued, this run included
+    next_step: str = ""
+    problems: tuple[Problem, ...] = ()  # row problems + deadline problems + rule warnings
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+def last_notice(history: list[Notice]) -> Notice | None:
+    if not history:
+        return None
+    return max(history, key=lambda n: (n.issued, COLOR_RANK[n.color], n.row or 0))
+
+
+def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: date,
+             params: Params, cal: WorkCalendar) -> Evaluation:
+    problems = list(task.problems) + list(deadline.problems)
+    level = max((n.color for n in history), key=COLOR_RANK.__getitem__, default=None)
+    D = deadline.due
+
+    if task.closed is not None and not task.has_errors:
+        # a struck-off task needs no deadline; problems computing it are only worth a note
+        problems = [p if not p.is_error else Problem(p.location, p.message, p.hint, Severity.WARNING)
+                    for p in problems]
+        overdue = (task.done - D).days if D and task.done and task.done > D else None
+        return Evaluation(task, deadline, "已销号", None, overdue, None, level, "", tuple(problems))
+    if D is None or any(p.is_error for p in problems):
+        return Evaluation(task, deadline, "数据有误", level=level,
+                          next_step="请按程序提示更正后重新运行", problems=tuple(problems))
+
+    if not task.is_open:  # done and accepted
+        late = task.done > D  # type: ignore[operator]
+        return Evaluation(task, deadline, "逾期办结" if late else "按时办结", None,
+                          (task.done - D).days if late else None, None, level,  # type: ignore[operator]
+                          "已办结，待督查室审核销号", tuple(problems))
+
+    remaining = None
+    if run_date > D:
+        state = "逾期"
+    elif run_date == D:
+        state = "今日到期"
+    else:
+        try:
+            remaining = cal.working_days_between(run_date, D)
+            state = "临期" if remaining <= params.int("临期提醒") else "未到期"
+        except YearNotCovered as exc:
+            state = "未到期"
+            problems.append(task.problem(None, f"剩余工作日暂无法计算（{exc}）", "", Severity.WARNING))
+    if task.done is not None and task.review == "不合格":
+        problems.append(task.problem("review", "办结审核不合格，任务仍在督办", "", Severity.WARNING))
+    overdue = (run_date - D).days if run_date > D else None
+
+    try:
+        issue = _escalate(task, D, history, run_date, params, cal)
+        next_step = _next_step(task, D, history, issue, run_date, params, cal)
+    except YearNotCovered as exc:
+        problems.append(task.problem(None, f"督办日期无法计算：{exc}"))
+        return Evaluation(task, deadline, "数据有误", level=level,
+                          next_step="请按程序提示更正后重新运行", problems=tuple(problems))
+    if issue and (level is None or COLOR_RANK[issue] > COLOR_RANK[level]):
+        level = issue
+    return Evaluation(task, deadline, state, remaining, overdue, issue, level, next_step, tuple(problems))
+
+
+def _due(params: Params, cal: WorkCalendar, start: date, key: str) -> date:
+    return cal.add_days(start, params.int(key), params.day_mode)
+
+
+def _escalate(task: Task, D: date, history: list[Notice], T: date, params: Params,
+              cal: WorkCalendar) -> str | None:
+    if any(n.issued == T for n in history):
+        return None  # at most one notice per task per run date: a rerun issues nothing new
+    justified = bool(task.reason)
+    last = last_notice(history)
+    if last is None:
+        if not justified and T >= _due(params, cal, D, "黄色督办"):
+            return "黄"
+        if T >= _due(params, cal, D, "蓝色督办"):
+            return "蓝"
+        return None
+    if justified:
+        return None
+    if last.color == "蓝":
+        return "黄" if T >= _due(params, cal, D, "黄色督办") else None
+    if last.color == "黄":
+        return "红" if T >= _due(params, cal, last.issued, "红色督办") else None
+    repeat = params.int("红色重复")
+    return "红" if repeat > 0 and T >= _due(params, cal, last.issued, "红色重复") else None
+
+
+def _next_step(task: Task, D: date, history: list[Notice], issued_now: str | None, T: date,
+               params: Params, cal: WorkCalendar) -> str:
+    """What happens next and when, as the clerk reads it: ``2026-11-28 起发黄色督办单``."""
+    color, on = (issued_now, T) if issued_now else ((last.color, last.issued) if (last := last_notice(history))
+                                                   else (None, None))
+    if color is None:
+        when = _due(params, cal, D, "蓝色督办")
+        return f"{when.isoformat()} 起发蓝色督办单" + ("" if params["蓝色打印"] else "（短信提醒）")
+    if task.reason:
+        return "有正当理由，暂缓黄色、红色督办"
+    if color == "蓝":
+        return f"{_due(params, cal, D, '黄色督办').isoformat()} 起发黄色督办单"
+    if color == "黄":
+        return f"{_due(params, cal, on, '红色督办').isoformat()} 起发红色督办单"  # type: ignore[arg-type]
+    if params.int("红色重复") > 0:
+        return f"{_due(params, cal, on, '红色重复').isoformat()} 起再发红色督办单"  # type: ignore[arg-type]
+    return "红色督办，直至办结"
+
+
+def color_name(color: str) -> str:
+    return COLOR_NAMES[color]

@@ -1,0 +1,264 @@
+"""督办台账 rows → `Task` records that remember where they came from (SPEC §2.1).
+
+Parsing never raises for bad data: each row becomes a Task carrying its problems, so one bad
+row never stops the others. Dates are parsed here; the 办理时限 text is kept raw for
+`deadline`, which needs the calendar to understand it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Mapping
+
+from .dates import BadValue, is_blank, normalize_text, parse_date
+from .errors import LedgerError, Location, Problem, Severity, column_letter, quote
+from .reader import Book, HeaderMap, Sheet, find_header
+from .schema import GRADES, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
+from .units import UnitDirectory, split_units
+
+_GRADE_ALIASES = {"急": "急件", "特急": "急件", "加急": "急件", "紧急": "急件", "特急件": "急件",
+                  "要": "要件", "重要": "要件", "普": "普件", "普通": "普件", "一般": "普件", "平件": "普件"}
+_REVIEW_ALIASES = {"合格": "合格", "通过": "合格", "已审核": "合格", "不合格": "不合格", "不通过": "不合格",
+                   "退回": "不合格", "未通过": "不合格"}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One ledger row. `columns` maps field key → column letter for messages."""
+
+    sheet: str
+    row: int
+    columns: Mapping[str, str]
+    id: str = ""
+    source: str = ""
+    basis: str = ""
+    content: str = ""
+    lead: tuple[str, ...] = ()
+    assist: tuple[str, ...] = ()
+    leader: str = ""
+    grade: str | None = None
+    assigned: date | None = None
+    limit: object = ""
+    ext_to: date | None = None
+    ext_by: str = ""
+    ext_applied: date | None = None
+    done: date | None = None
+    review: str = ""
+    reason: str = ""
+    closed: date | None = None
+    progress: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    def loc(self, key: str | None = None) -> Location:
+        return Location(self.sheet, self.row, self.columns.get(key) if key else None)
+
+    def problem(self, key: str | None, message: str, hint: str = "",
+                severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(self.loc(key), message, hint, severity)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    @property
+    def is_open(self) -> bool:
+        """SPEC §3.3: no 销号日期, and not done (or done but the review failed)."""
+        return self.closed is None and (self.done is None or self.review == "不合格")
+
+
+@dataclass(frozen=True)
+class TaskSheet:
+    sheet: Sheet
+    header: HeaderMap
+    tasks: tuple[Task, ...]
+    status_columns: dict[str, int] = field(default_factory=dict)   # status header → existing column
+
+
+def field_aliases() -> dict[str, str]:
+    return {normalize_header(name): f.key for f in TASK_FIELDS for name in f.names}
+
+
+def _text(value: object) -> str:
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _filled_values(sheet: Sheet, first_row: int) -> dict[tuple[int, int], object]:
+    """Values of merged data cells spread over the whole merge (a merged 牵头单位 applies to every row)."""
+    filled: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 < first_row:
+            continue
+        top = sheet.value(r0, c0)
+        for r in range(max(r0, first_row), r1 + 1):
+            for c in range(c0, c1 + 1):
+                filled[(r, c)] = top
+    return filled
+
+
+def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple[TaskSheet, list[Problem]]:
+    """Parse the task sheet. Raises LedgerError when the sheet or a required column is missing."""
+    sheet = book.get(TASK_SHEET)
+    if sheet is None:
+        names = "、".join(f"“{n}”" for n in book.sheets) or "（无）"
+        raise LedgerError(f"工作簿中没有“{TASK_SHEET}”工作表（现有：{names}）：请把任务清单所在的工作表改名为“{TASK_SHEET}”。")
+    problems: list[Problem] = []
+    header = find_header(sheet, field_aliases(), problems)
+    if header is None:
+        raise LedgerError(
+            f"“{sheet.name}”前10行中找不到表头：表头行至少要有“任务编号”“任务内容”“牵头单位”“交办日期”等列名中的三个。"
+        )
+    missing = [f.header for f in TASK_FIELDS if f.required and f.key not in header.columns]
+    if missing:
+        found = "、".join(header.names[c] for c in sorted(header.names))
+        raise LedgerError(
+            f"{sheet.name}!第{header.row}行 表头缺少必填列：{'、'.join(missing)}（已识别：{found}）："
+            f"请添加这些列，或把现有列名改为标准名称（别名见说明）。",
+            problems,
+        )
+    status_names = {normalize_header(h): h for h in STATUS_NAMES}
+    status_columns = {status_names[normalize_header(v)]: c + 1
+                      for c, v in enumerate(sheet.cells[header.row - 1]) if normalize_header(v) in status_names}
+    letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
+    filled = _filled_values(sheet, header.row + 1)
+    tasks: list[Task] = []
+    for r in range(header.row + 1, sheet.max_row + 1):
+        raw = {k: filled.get((r, c), sheet.value(r, c)) for k, c in header.columns.items()}
+        if all(is_blank(v) for v in raw.values()):
+            continue
+        tasks.append(_parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904))
+    _flag_duplicate_ids(tasks)
+    return TaskSheet(sheet, header, tuple(tasks), status_columns), problems
+
+
+def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],
+               units: UnitDirectory | None, run_date: date, date1904: bool) -> Task:
+    probs: list[Problem] = []
+    values: dict[str, object] = {}
+
+    def loc(key: str) -> Location:
+        return Location(sheet, row, letters.get(key))
+
+    def date_field(key: str, reference: date | None) -> date | None:
+        v = raw.get(key, "")
+        if is_blank(v):
+            return None
+        try:
+            return parse_date(v, reference, date1904)
+        except BadValue as exc:
+            probs.append(Problem(loc(key), f"{_header(key)}{exc.message}", exc.hint))
+            return None
+
+    for key in ("id", "source", "basis", "content", "leader", "ext_by", "reason", "progress"):
+        values[key] = _text(raw.get(key, ""))
+    for key, label in (("id", "任务编号"), ("content", "任务内容")):
+        if not values[key]:
+            probs.append(Problem(loc(key), f"{label}为空", f"请填写{label}"))
+
+    # 交办日期: a year-less 11月23日 means the latest such day not after the run date
+    assigned_raw = raw.get("assigned", "")
+    assigned = None
+    if is_blank(assigned_raw):
+        probs.append(Problem(loc("assigned"), "交办日期为空", "请填写交办日期，如 2026-11-23"))
+    else:
+        assigned = date_field("assigned", date(run_date.year, 1, 1))
+        if assigned is not None and assigned > run_date and not _has_year(assigned_raw):
+            assigned = assigned.replace(year=assigned.year - 1)
+        if assigned is not None and assigned > run_date:
+            probs.append(Problem(loc("assigned"), f"交办日期{assigned.isoformat()}晚于本次运行日期{run_date.isoformat()}",
+                                 "请核对交办日期", Severity.WARNING))
+    values["assigned"] = assigned
+    ref = assigned
+    for key in ("ext_to", "ext_applied", "done", "closed"):
+        values[key] = date_field(key, ref)
+
+    values["lead"] = _units(raw.get("lead", ""), "lead", units, loc, probs)
+    values["assist"] = _units(raw.get("assist", ""), "assist", units, loc, probs)
+    if is_blank(raw.get("lead", "")):
+        probs.append(Problem(loc("lead"), "牵头单位为空", "请填写牵头单位"))
+
+    grade_raw = normalize_text(raw.get("grade", ""))
+    grade = None
+    if grade_raw:
+        grade = grade_raw if grade_raw in GRADES else _GRADE_ALIASES.get(grade_raw)
+        if grade is None:
+            probs.append(Problem(loc("grade"), f"紧急程度{quote(raw.get('grade'))}无法识别", "请填写 急件、要件 或 普件"))
+    values["grade"] = grade
+
+    review_raw = normalize_text(raw.get("review", ""))
+    review = ""
+    if review_raw:
+        review = _REVIEW_ALIASES.get(review_raw, "")
+        if not review:
+            probs.append(Problem(loc("review"), f"办结审核{quote(raw.get('review'))}无法识别", "请填写“合格”或“不合格”"))
+    elif values["done"] is not None:
+        review = "合格"
+    values["review"] = review
+    values["limit"] = raw.get("limit", "")
+
+    if values["ext_to"] is not None and not values["ext_by"]:
+        probs.append(Problem(loc("ext_by"), "填写了延期至，但延期审批人为空",
+                             "延期须经审批（三色督办单制度第八条），请填写延期审批人，或清空延期至"))
+    if values["done"] is not None and values["done"] > run_date:
+        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}晚于本次运行日期", "请核对办结日期",
+                             Severity.WARNING))
+    if values["closed"] is not None and values["done"] is None:
+        probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
+    return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), **values)  # type: ignore[arg-type]
+
+
+def _has_year(value: object) -> bool:
+    return not isinstance(value, str) or "年" in value or len([c for c in normalize_text(value) if c.isdigit()]) > 4
+
+
+def _header(key: str) -> str:
+    return next(f.header for f in TASK_FIELDS if f.key == key)
+
+
+def _units(value: object, key: str, units: UnitDirectory | None, loc, probs: list[Problem]) -> tuple[str, ...]:
+    names = split_units(value)
+    if units is None:
+        return tuple(dict.fromkeys(names))
+    resolved: list[str] = []
+    for name in names:
+        unit = units.resolve(name)
+        if unit is None:
+            close = units.closest(name)
+            hint = ("是否是：" + "、".join(close) + "？请改为单位名录中的名称，或在“单位名录”中为它添加别名") if close \
+                else "请在“单位名录”中添加该单位，或改为名录中的名称"
+            probs.append(Problem(loc(key), f"{_header(key)}“{name}”不在单位名录中", hint))
+            continue
+        if unit.name not in resolved:
+            resolved.append(unit.name)
+    return tuple(resolved)
+
+
+def _flag_duplicate_ids(tasks: list[Task]) -> None:
+    first: dict[str, int] = {}
+    dup_rows: dict[int, int] = {}
+    for t in tasks:
+        if not t.id:
+            continue
+        if t.id in first:
+            dup_rows[t.row] = first[t.id]
+            dup_rows.setdefault(first[t.id], -t.row)
+        else:
+            first[t.id] = t.row
+    for i, t in enumerate(tasks):
+        if t.row in dup_rows:
+            other = abs(dup_rows[t.row])
+            p = t.problem("id", f"任务编号“{t.id}”与第{other}行重复", "任务编号不得重复，请修改其中一行")
+            tasks[i] = _with_problem(t, p)
+
+
+def _with_problem(task: Task, problem: Problem) -> Task:
+    from dataclasses import replace
+
+    return replace(task, problems=task.problems + (problem,))

@@ -1,0 +1,105 @@
+"""单位名录: the unit directory, and resolving the unit names typed in tasks (SPEC §2.4).
+
+Several units in one cell are separated by 、 ， , ； ; / or line breaks. When the directory exists,
+every name must resolve to it by name or alias; an unknown name is a row problem that suggests
+the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .dates import is_blank
+from .errors import Location, Problem, column_letter
+from .reader import Book, find_header
+from .schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
+
+SEPARATORS = re.compile(r"[、，,；;/／\n\r]+")
+_UNIT_KEYS = ("name", "aliases", "category", "head", "phone")
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    aliases: tuple[str, ...] = ()
+    category: str = ""
+    head: str = ""          # 主要负责人
+    phone: str = ""
+    order: int = 0          # position in the directory (report ordering)
+
+
+def split_units(text: object) -> list[str]:
+    if is_blank(text):
+        return []
+    return [p for p in (normalize_header(x) for x in SEPARATORS.split(str(text))) if p]
+
+
+@dataclass(frozen=True)
+class UnitDirectory:
+    units: tuple[Unit, ...]
+    lookup: dict[str, Unit]
+
+    def resolve(self, name: str) -> Unit | None:
+        return self.lookup.get(normalize_header(name))
+
+    def closest(self, name: str, n: int = 3) -> list[str]:
+        key = normalize_header(name)
+        scored = difflib.get_close_matches(key, list(self.lookup), n=8, cutoff=0.3)
+        # containment catches 发改委 vs 县发展和改革局's alias 发改局 less well than overlap does
+        contains = [k for k in self.lookup if key and (key in k or k in key)]
+        result: list[str] = []
+        for k in contains + scored:
+            canonical = self.lookup[k].name
+            if canonical not in result:
+                result.append(canonical)
+        return result[:n]
+
+
+def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
+    sheet = book.get(UNIT_SHEET)
+    problems: list[Problem] = []
+    if sheet is None:
+        return None, problems
+    aliases: dict[str, str] = {}
+    for key, (header, alts, _) in zip(_UNIT_KEYS, UNIT_HEADERS):
+        for h in (header, *alts):
+            aliases[normalize_header(h)] = key
+    header = find_header(sheet, aliases, problems, min_matches=1)
+    if header is None or "name" not in header.columns:
+        problems.append(Problem(Location(sheet.name, 1), "找不到“单位名称”表头",
+                                "请在前10行内设置表头：单位名称、别名、类别、主要负责人、联系电话"))
+        return None, problems
+    cols = header.columns
+    units: list[Unit] = []
+    lookup: dict[str, Unit] = {}
+    owner_row: dict[str, int] = {}
+
+    def text(r: int, key: str) -> str:
+        if key not in cols:
+            return ""
+        v = sheet.value(r, cols[key])
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)  # a phone typed as a number
+        return "" if is_blank(v) else str(v).strip()
+
+    for r in range(header.row + 1, sheet.max_row + 1):
+        name = normalize_header(sheet.value(r, cols["name"]))
+        if not name:
+            continue
+        unit = Unit(name, tuple(split_units(text(r, "aliases"))), text(r, "category"),
+                    text(r, "head"), text(r, "phone"), len(units))
+        units.append(unit)
+        for key in (name, *unit.aliases):
+            if key in lookup and lookup[key].name != name:
+                col = cols["name"] if key == name else cols.get("aliases", cols["name"])
+                problems.append(Problem(
+                    Location(sheet.name, r, column_letter(col)),
+                    f"名称“{key}”同时指向“{lookup[key].name}”（第{owner_row[key]}行）和“{name}”",
+                    "同一名称或别名只能属于一个单位，请删除其中一处",
+                ))
+                continue
+            lookup[key] = unit
+            owner_row[key] = r
+    return UnitDirectory(tuple(units), lookup), problems
