@@ -1,0 +1,70 @@
+"""The plain-Chinese account of a run that the clerk reads (console and 运行摘要.txt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import LedgerError, Problem
+from .params import COLOR_NAMES
+from .pipeline import Outcome
+
+MAX_LISTED = 60
+WEEKDAYS = "一二三四五六日"
+
+
+def _problem_lines(problems: list[Problem], title: str) -> list[str]:
+    if not problems:
+        return []
+    lines = [title]
+    lines += [f"  {p.text()}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  ……另有 {len(problems) - MAX_LISTED} 处，请运行 ledger check 查看全部")
+    return lines
+
+
+def summary_text(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: Path | None = None,
+                 config: LedgerError | None = None) -> str:
+    T = outcome.run_date
+    title = {"run": "每周运行", "dry-run": "试运行（不写入）", "check": "检查"}[mode]
+    name = outcome.loaded.book.path.name
+    lines = [f"督办台账 {title}：{T.isoformat()}（星期{WEEKDAYS[T.weekday()]}）",
+             f"台账：{name}，共 {len(outcome.evaluations)} 项任务"]
+    counts = outcome.state_counts()
+    if counts:
+        lines.append("状态：" + "，".join(f"{k} {v} 项" for k, v in counts.items()))
+    issued = outcome.issued_counts()
+    verb = "本次发出" if mode == "run" else "本次应发"
+    if issued:
+        lines.append(f"{verb}督办单 {len(outcome.new_notices)} 份：" +
+                     "，".join(f"{COLOR_NAMES[c]} {n} 份" for c, n in issued.items()))
+        order = {n.number: i for i, n in enumerate(outcome.new_notices)}  # issue order = number order
+        for n in sorted(outcome.new_notices, key=lambda n: ("红黄蓝".index(n.color), order[n.number])):
+            late = f"逾期 {n.overdue_days} 天" if n.overdue_days else "今日到期"
+            lines.append(f"  {n.number}  任务{n.task_id}  {'、'.join(n.units)}  {late}")
+    else:
+        lines.append(f"{verb}督办单：无")
+    if config is not None:
+        lines.append(config.message + "：")
+        lines += [f"  {p.text()}" for p in config.problems]
+    errors = [p for e in outcome.evaluations for p in e.problems if p.is_error]
+    warnings = [p for e in outcome.evaluations for p in e.problems if not p.is_error]
+    rows = len(outcome.error_rows)
+    lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，其余各行已正常处理）：")
+    lines += _problem_lines(warnings, f"请留意（{len(warnings)} 处）：")
+    if mode == "run":
+        lines.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
+        if out_dir is not None:
+            lines.append(f"输出文件夹：{out_dir}")
+    elif mode == "dry-run":
+        lines.append("试运行：台账未修改，未占用督办单编号。")
+    else:
+        lines.append("检查完毕：未写入任何内容。")
+    return "\n".join(lines)
+
+
+def fatal_text(exc: LedgerError) -> str:
+    lines = [f"未能运行：{exc.message}"]
+    lines += [f"  {p.text()}" for p in exc.problems[:MAX_LISTED]]
+    if len(exc.problems) > MAX_LISTED:
+        lines.append(f"  ……另有 {len(exc.problems) - MAX_LISTED} 处")
+    return "\n".join(lines)
