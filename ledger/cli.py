@@ -1,0 +1,99 @@
+"""The `ledger` command: a thin shell over the library (SPEC §1).
+
+    ledger init 台账.xlsx                      create a new, ready-to-use ledger
+    ledger run 台账.xlsx [--date D] [--out DIR] [--dry-run]   the weekly batch
+    ledger check 台账.xlsx [--date D]          validation only, nothing written
+
+Heavy libraries are imported inside the commands so `ledger --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+from .errors import LedgerError
+
+
+def _date(text: str) -> date:
+    from .dates import BadValue, parse_date
+
+    try:
+        return parse_date(text)
+    except BadValue as exc:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2026-11-23 的形式") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ledger", description="督办台账：读取台账、计算应办结日期、三色督办、回写状态。")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    sub.required = True
+
+    init = sub.add_parser("init", help="新建一个可直接使用的督办台账", description="新建督办台账（不会覆盖已有文件）。")
+    init.add_argument("workbook", type=Path, help="新台账的文件名，如 台账.xlsx")
+    init.add_argument("--empty", action="store_true", help="不添加示例行")
+
+    run = sub.add_parser("run", help="每周运行：计算状态、发出督办单、回写台账",
+                         description="每周运行：计算应办结日期和状态，按蓝黄红规则发出督办单，回写台账状态列。")
+    run.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    run.add_argument("--date", type=_date, default=None, help="运行日期（默认今天），如 2026-11-23")
+    run.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    run.add_argument("--dry-run", action="store_true", help="试运行：只显示结果，不修改台账、不占用编号")
+
+    check = sub.add_parser("check", help="只检查数据，列出全部问题，不写入任何内容",
+                           description="检查台账数据，一次列出全部问题；不写入任何内容。")
+    check.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    check.add_argument("--date", type=_date, default=None, help="按哪一天检查（默认今天）")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # a GBK console must not crash on a rare character
+        except (AttributeError, ValueError):
+            pass
+    args = build_parser().parse_args(argv)
+    today = date.today()
+    try:
+        if args.command == "init":
+            from .init_workbook import create_ledger
+
+            create_ledger(args.workbook, today=today, examples=not args.empty)
+            print(f"已新建督办台账“{args.workbook}”：请在“督办台账”表中登记任务，在“单位名录”“参数设置”表中按本单位实际修改。")
+            return 0
+        if args.command == "run":
+            from .batch import run_weekly
+
+            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run)
+        else:
+            from .batch import check_workbook
+
+            report = check_workbook(args.workbook, args.date or today)
+    except LedgerError as exc:
+        from .summary import fatal_text
+
+        print(fatal_text(exc))
+        return 2
+    except KeyboardInterrupt:
+        print("已中断：台账未被修改。")
+        return 2
+    except Exception:  # a bug, not bad input: say so plainly, keep the details for the maintainer
+        detail = traceback.format_exc()
+        log = Path.cwd() / "ledger-错误详情.txt"
+        try:
+            log.write_text(detail, encoding="utf-8")
+            where = f"详细信息已保存到“{log}”"
+        except OSError:
+            where = "详细信息：\n" + detail
+        print(f"程序内部错误，本次运行未完成（台账未被修改）。请把此信息发给维护人员：{where}")
+        return 3
+    print(report.text)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

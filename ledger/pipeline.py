@@ -1,0 +1,137 @@
+"""The weekly batch as one readable pipeline (SPEC §1):
+
+    read workbook → settings (参数设置, 节假日, 单位名录, 督办记录) → parse task rows
+    → deadlines → escalation against the log → number new notices → write back → outputs
+
+Each stage is a function that can be called and tested on its own; rules are pure and receive the
+run date. Only `load` and `commit` touch files. The library never prints: the CLI shows results.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .calendar import WorkCalendar
+from .deadline import compute_deadline
+from .errors import LedgerError, Problem
+from .holiday_sheet import read_holidays
+from .notice_log import Notice, Numberer, read_log
+from .params import Params, read_params
+from .reader import Book, read_book
+from .rules import Evaluation, evaluate
+from .schema import STATES
+from .tasks import TaskSheet, read_tasks
+from .units import UnitDirectory, read_units
+from .workbook_io import Fingerprint
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything read from the workbook, before any rule ran."""
+
+    book: Book
+    fingerprint: Fingerprint
+    params: Params
+    calendar: WorkCalendar
+    units: UnitDirectory | None
+    log: tuple[Notice, ...]
+    tasks: TaskSheet
+    config_problems: tuple[Problem, ...]     # problems outside task rows: they stop the run
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of evaluating a run (not yet written)."""
+
+    run_date: date
+    loaded: Loaded
+    evaluations: tuple[Evaluation, ...]
+    new_notices: tuple[Notice, ...]
+
+    @property
+    def batch(self) -> str:
+        return self.run_date.isoformat()
+
+    @property
+    def row_problems(self) -> list[Problem]:
+        return [p for e in self.evaluations for p in e.problems]
+
+    @property
+    def error_rows(self) -> list[Evaluation]:
+        return [e for e in self.evaluations if e.has_errors]
+
+    def state_counts(self) -> dict[str, int]:
+        c = Counter(e.state for e in self.evaluations)
+        return {s: c[s] for s in STATES if c[s]}
+
+    def issued_counts(self) -> dict[str, int]:
+        c = Counter(n.color for n in self.new_notices)
+        return {k: c[k] for k in ("蓝", "黄", "红") if c[k]}
+
+    def latest_number(self, task_id: str) -> str | None:
+        from .rules import last_notice
+
+        mine = [n for n in (*self.loaded.log, *self.new_notices) if n.task_id == task_id]
+        last = last_notice(mine)
+        return last.number if last else None
+
+
+def load(path: Path, run_date: date) -> Loaded:
+    """Read the workbook and its settings. Raises LedgerError when nothing can be done."""
+    fingerprint = Fingerprint.of(path) if path.exists() else None
+    book = read_book(path)
+    params, p1 = read_params(book)
+    overrides, p2 = read_holidays(book)
+    units, p3 = read_units(book)
+    log, p4 = read_log(book)
+    tasks, p5 = read_tasks(book, units, run_date)
+    return Loaded(book, fingerprint, params, WorkCalendar(overrides), units, tuple(log), tasks,  # type: ignore[arg-type]
+                  tuple(p1 + p2 + p3 + p4 + p5))
+
+
+def check_run_date(loaded: Loaded, run_date: date) -> None:
+    """SPEC §3.3: a run dated before the latest batch in the log is refused."""
+    latest = max((n.issued for n in loaded.log), default=None)
+    if latest is not None and run_date < latest:
+        raise LedgerError(
+            f"运行日期{run_date.isoformat()}早于督办记录中最近一次运行（{latest.isoformat()}）：督办记录只能向后追加，"
+            f"请使用不早于{latest.isoformat()}的日期（--date），或不加 --date 按今天运行。"
+        )
+
+
+def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
+    """Deadlines, states and escalation for every row, and numbers for the notices issued."""
+    history: dict[str, list[Notice]] = {}
+    for n in loaded.log:
+        history.setdefault(n.task_id, []).append(n)
+    numberer = Numberer(list(loaded.log), loaded.params)
+    evaluations: list[Evaluation] = []
+    new: list[Notice] = []
+    params, cal = loaded.params, loaded.calendar
+    for task in loaded.tasks.tasks:
+        deadline = compute_deadline(task, cal, params, loaded.book.date1904)
+        ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
+        if ev.issue:
+            new.append(Notice(
+                number=numberer.next(ev.issue, run_date), task_id=task.id, color=ev.issue, issued=run_date,
+                units=task.lead, deadline=deadline.due,
+                overdue_days=(run_date - deadline.due).days if deadline.due and run_date > deadline.due else 0,
+                signer=params.signer(ev.issue), batch=run_date.isoformat(),
+            ))
+        evaluations.append(ev)
+    return Outcome(run_date, loaded, tuple(evaluations), tuple(new))
+
+
+def fatal_problems(loaded: Loaded) -> list[Problem]:
+    return list(loaded.config_problems)
+
+
+def config_error(loaded: Loaded) -> LedgerError | None:
+    problems = fatal_problems(loaded)
+    if not problems:
+        return None
+    sheets = "、".join(dict.fromkeys(f"“{p.location.sheet}”" for p in problems))
+    return LedgerError(f"{sheets}中有{len(problems)}处设置需要更正，本次未写入台账、未发出督办单", problems)

@@ -1,0 +1,130 @@
+"""Touching the clerk's file safely (SPEC §5): lock detection, backups, atomic replace.
+
+The workbook is sacred. Before a write: refuse when Excel/WPS/LibreOffice holds it open or it
+changed since it was read; take a timestamped backup; write a temp file in the same folder and
+`os.replace` it over the original, so a crash leaves the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .errors import LedgerError
+
+BACKUP_DIR = "台账备份"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> "Fingerprint":
+        st = path.stat()
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return cls(st.st_size, st.st_mtime_ns, h.hexdigest())
+
+
+def owner_files(path: Path) -> list[Path]:
+    """Lock files Office programs leave beside an open workbook."""
+    name = path.name
+    candidates = {
+        path.with_name("~$" + name),             # Excel / WPS
+        path.with_name("~$" + name[2:]) if len(name) > 2 else path.with_name("~$" + name),  # long names
+        path.with_name(f".~lock.{name}#"),       # LibreOffice
+    }
+    return sorted(p for p in candidates if p.exists())
+
+
+def ensure_writable(path: Path) -> None:
+    """Raise LedgerError when the workbook is open elsewhere or cannot be written."""
+    locks = owner_files(path)
+    if locks:
+        raise LedgerError(
+            f"“{path.name}”正在被 Excel/WPS 或其他程序打开（发现锁定文件“{locks[0].name}”）："
+            f"请先保存并关闭该文件后再运行；本次未发出任何督办单，也未占用督办单编号。"
+            f"如确认文件并未打开，可删除该锁定文件后重试。"
+        )
+    try:
+        with path.open("r+b"):
+            pass
+    except PermissionError:
+        raise LedgerError(
+            f"“{path.name}”无法写入（可能正被 Excel/WPS 打开，或文件为只读）：请关闭该文件或取消只读后再运行；"
+            f"本次未发出任何督办单，也未占用督办单编号。"
+        ) from None
+
+
+def check_unchanged(path: Path, before: Fingerprint) -> None:
+    if Fingerprint.of(path) != before:
+        raise LedgerError(
+            f"“{path.name}”在本次运行期间被修改过：为避免覆盖您的修改，本次未写入任何内容，"
+            f"也未占用督办单编号。请保存并关闭文件后重新运行。"
+        )
+
+
+def backup(path: Path, keep: int, now: datetime | None = None) -> Path:
+    """Copy the workbook into 台账备份/ beside it; keep the newest `keep` backups of this file."""
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    shutil.copy2(path, target)
+    if keep > 0:
+        mine = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"))
+        for old in mine[:-keep]:
+            old.unlink(missing_ok=True)
+    return target
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
+
+
+def temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+
+
+def replace_atomically(tmp: Path, path: Path, attempts: int = 5, delay: float = 0.4) -> Path:
+    """`os.replace` with bounded retries (Windows refuses while a reader holds the file).
+
+    When it still fails, keep the result as ``<name>.updated.xlsx`` and say so, instead of losing it.
+    """
+    for i in range(attempts):
+        try:
+            _fsync(tmp)
+            os.replace(tmp, path)
+            return path
+        except PermissionError:
+            if i + 1 < attempts:
+                time.sleep(delay)
+    fallback = path.with_name(f"{path.stem}.updated{path.suffix}")
+    os.replace(tmp, fallback)
+    raise LedgerError(
+        f"无法替换“{path.name}”（文件被其他程序占用）：本次结果已另存为“{fallback.name}”。"
+        f"请关闭占用的程序，把“{fallback.name}”改名替换原文件。"
+    )
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,98 @@
+"""Status columns and the notice log, written into the clerk's workbook (SPEC §2.2, §2.3, §5).
+
+Only the status columns of task rows, the generated header cells and the tool-owned 督办记录 sheet
+are written; the zip-level patcher copies every other part byte for byte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import LedgerError
+from .pipeline import Outcome
+from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
+from .workbook_io import backup, check_unchanged, ensure_writable, replace_atomically, temp_path
+from .xlsx_patch import CellWrite, PatchError, SheetTable, patch_workbook
+
+_WIDTHS = dict(STATUS_HEADERS)
+
+
+def status_columns(outcome: Outcome) -> dict[str, int]:
+    """Column of each status header: where the clerk already has it, else appended at the right end
+    (past every used cell and every merged range, so nothing of the clerk's is overwritten)."""
+    ts = outcome.loaded.tasks
+    existing = dict(ts.status_columns)
+    right = max([ts.sheet.max_col, *(c1 for _, _, _, c1 in ts.sheet.merged)], default=0)
+    cols: dict[str, int] = {}
+    for name in STATUS_NAMES:
+        if name in existing:
+            cols[name] = existing[name]
+        else:
+            right += 1
+            cols[name] = right
+    return cols
+
+
+def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
+    D = ev.deadline.due
+    hints = "；".join(p.short().rstrip("。") for p in ev.problems)
+    return {
+        "应办结日期": (D, "date"),
+        "当前状态": (ev.state, None),
+        "剩余工作日": (ev.remaining, None),
+        "逾期天数": (ev.overdue, None),
+        "督办等级": (ev.level, f"fill_{ev.level}" if ev.level else None),
+        "督办单编号": (outcome.latest_number(ev.task.id) if ev.task.id else None, None),
+        "下一步": (ev.next_step or None, None),
+        "程序提示": ((hints + "。") if hints else None, None),
+        "更新日期": (outcome.run_date, "date"),
+    }
+
+
+def cell_writes(outcome: Outcome) -> tuple[list[CellWrite], dict[int, float]]:
+    ts = outcome.loaded.tasks
+    cols = status_columns(outcome)
+    writes: list[CellWrite] = []
+    widths: dict[int, float] = {}
+    for name, col in cols.items():
+        if name not in ts.status_columns:
+            writes.append(CellWrite(ts.header.row, col, name, "header"))
+            widths[col] = _WIDTHS[name]
+    for ev in outcome.evaluations:
+        for name, (value, style) in status_values(outcome, ev).items():
+            writes.append(CellWrite(ev.task.row, cols[name], value, style))
+    return writes, widths
+
+
+def log_table(outcome: Outcome) -> SheetTable:
+    notices = (*outcome.loaded.log, *outcome.new_notices)
+    return SheetTable(
+        headers=tuple(h for h, _ in LOG_HEADERS),
+        rows=tuple(n.as_row() for n in notices),
+        widths=tuple(w for _, w in LOG_HEADERS),
+        date_columns=frozenset({3, 5}),
+    )
+
+
+def commit(path: Path, outcome: Outcome) -> Path:
+    """Backup, patch into a temp file beside the workbook, atomically replace. Returns the backup."""
+    loaded = outcome.loaded
+    ensure_writable(path)
+    check_unchanged(path, loaded.fingerprint)
+    writes, widths = cell_writes(outcome)
+    owned = {}
+    if outcome.new_notices or loaded.book.get(LOG_SHEET) is None:
+        owned[LOG_SHEET] = log_table(outcome)
+    tmp = temp_path(path)
+    try:
+        patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned)
+    except PatchError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LedgerError(f"写入台账失败：{exc}。台账未被修改，也未发出督办单。") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    saved = backup(path, int(loaded.params.int("备份份数")))
+    check_unchanged(path, loaded.fingerprint)
+    replace_atomically(tmp, path)
+    return saved
