@@ -86,13 +86,11 @@ def commit(path: Path, outcome: Outcome) -> Path:
     tmp = temp_path(path)
     try:
         patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned)
+        saved = backup(path, int(loaded.params.int("备份份数")))
+        check_unchanged(path, loaded.fingerprint)
+        replace_atomically(tmp, path)
     except PatchError as exc:
-        tmp.unlink(missing_ok=True)
         raise LedgerError(f"写入台账失败：{exc}。台账未被修改，也未发出督办单。") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    saved = backup(path, int(loaded.params.int("备份份数")))
-    check_unchanged(path, loaded.fingerprint)
-    replace_atomically(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # gone after a successful replace; never left behind otherwise
     return saved

@@ -1,0 +1,116 @@
+"""SPEC §5 at the edges of a run: locked files, changes during a run, backups, what else is untouched."""
+
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ledger import workbook_io
+from ledger.batch import run_weekly
+from ledger.cli import main
+from ledger.xlsx_patch import sheet_part_paths
+from tests.conftest import task, write_ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = date(2026, 11, 23)
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    book = tmp_path / "示例台账.xlsx"
+    shutil.copy(ROOT / "fixtures" / "示例台账.xlsx", book)
+    return book
+
+
+def test_sample_run_changes_only_the_task_sheet_styles_and_log(sample, tmp_path):
+    before = parts(sample)
+    sheets = sheet_part_paths(sample)
+    run_weekly(sample, RUN, tmp_path / "out")
+    after = parts(sample)
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert set(after) == set(before)  # the log sheet already existed: no part added or removed
+    assert changed == {sheets["督办台账"], sheets["督办记录"], "xl/styles.xml"}
+
+
+@pytest.mark.parametrize("lock_name", ["~$示例台账.xlsx", "~$台账.xlsx", ".~lock.示例台账.xlsx#"])
+def test_open_in_excel_wps_or_libreoffice_stops_before_anything(sample, tmp_path, lock_name):
+    (sample.parent / lock_name).write_bytes(b"owner")
+    before = sample.read_bytes()
+    r = run_weekly(sample, RUN, tmp_path / "out")
+    assert r.exit_code == 2
+    assert r.text.startswith("未能运行：“示例台账.xlsx”正在被 Excel/WPS 或其他程序打开")
+    assert "未占用督办单编号" in r.text
+    assert sample.read_bytes() == before
+    assert not (sample.parent / "台账备份").exists()
+    (sample.parent / lock_name).unlink()
+    # once closed, the same run issues the numbers the refused run would have
+    assert run_weekly(sample, RUN, tmp_path / "out").outcome.new_notices[0].number == "红督〔2026〕3号"
+
+
+def test_changed_between_read_and_write_is_refused(sample, tmp_path, monkeypatch):
+    original_backup = workbook_io.backup
+
+    def clerk_saves_meanwhile(path, keep, now=None):
+        saved = original_backup(path, keep, now)
+        with path.open("ab") as fh:   # the file changes under us (Excel saved it)
+            fh.write(b"\0")
+        return saved
+
+    monkeypatch.setattr("ledger.writeback.backup", clerk_saves_meanwhile)
+    before = sample.read_bytes()
+    r = run_weekly(sample, RUN, tmp_path / "out")
+    assert r.exit_code == 2 and "在本次运行期间被修改过" in r.text
+    assert sample.read_bytes() == before + b"\0"          # our result did not overwrite the clerk's save
+    assert not list(sample.parent.glob(".*.tmp*"))        # no temp file left behind
+
+
+def test_backups_are_taken_and_rotated(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("A1", date(2026, 11, 2))], params={"备份份数": 2})
+    first = book.read_bytes()
+    for day in (RUN, date(2026, 11, 30), date(2026, 12, 7)):
+        assert run_weekly(book, day, tmp_path / "out").written
+    backups = sorted((tmp_path / "台账备份").iterdir())
+    assert len(backups) == 2
+    assert first not in [b.read_bytes() for b in backups]  # the oldest was rotated out
+
+
+def test_dry_run_writes_nothing(sample, tmp_path):
+    before = sample.read_bytes()
+    r = run_weekly(sample, RUN, tmp_path / "out", dry_run=True)
+    assert len(r.outcome.new_notices) == 13 and "试运行：台账未修改，未占用督办单编号。" in r.text
+    assert sample.read_bytes() == before and not (tmp_path / "out").exists()
+
+
+def test_cli_run_check_init_output_and_exit_codes(sample, tmp_path, capsys):
+    assert main(["check", str(sample), "--date", "2026-11-23"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("督办台账 检查：2026-11-23（星期一）\n台账：示例台账.xlsx，共 42 项任务\n")
+    assert "本次应发督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份" in out
+    assert out.rstrip().endswith("检查完毕：未写入任何内容。")
+
+    assert main(["run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "本次发出督办单 13 份" in out
+    summary = (tmp_path / "out" / "2026-11-23" / "运行摘要.txt").read_text(encoding="utf-8")
+    assert summary.strip() == out.strip()
+
+    new = tmp_path / "新台账.xlsx"
+    assert main(["init", str(new)]) == 0
+    assert "已新建督办台账" in capsys.readouterr().out
+    assert main(["run", str(new), "--date", "2026-11-23", "--out", str(tmp_path / "o2")]) in (0, 1)
+    assert main(["init", str(new)]) == 2
+    assert "已经存在，为防止覆盖已有台账，未做任何改动" in capsys.readouterr().out
+
+
+def test_cli_bad_date_argument(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", "x.xlsx", "--date", "下周一"])
+    assert info.value.code == 2
+    assert "日期“下周一”无法识别，请写成 2026-11-23 的形式" in capsys.readouterr().err
