@@ -36,18 +36,16 @@ def _fatal(exc: LedgerError) -> RunReport:
 
 def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False) -> RunReport:
     """The weekly batch: evaluate every row, write status columns and the log, render outputs."""
+    from .workbook_io import RunLock
     from .writeback import commit
 
     try:
-        loaded = load(path, run_date)
-        err = config_error(loaded)
-        if err:
-            raise err
-        check_run_date(loaded, run_date)
-        outcome = evaluate_all(loaded, run_date)
         if dry_run:
+            outcome = _evaluate(path, run_date)
             return RunReport(_code(outcome), summary_text(outcome, mode="dry-run"), outcome)
-        saved = commit(path, outcome)
+        with RunLock(path):
+            outcome = _evaluate(path, run_date)
+            saved = commit(path, outcome)
     except LedgerError as exc:
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
@@ -55,6 +53,15 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True)
+
+
+def _evaluate(path: Path, run_date: date) -> Outcome:
+    loaded = load(path, run_date)
+    err = config_error(loaded)
+    if err:
+        raise err
+    check_run_date(loaded, run_date)
+    return evaluate_all(loaded, run_date)
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:

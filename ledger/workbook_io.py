@@ -128,3 +128,65 @@ def _fsync(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class RunLock:
+    """Exclusive claim on a workbook for one `ledger run`, from reading it to replacing it.
+
+    Two runs at once would compute the same notice numbers; the second one is refused. The lock
+    file (``.<name>.ledger-lock`` beside the workbook) holds the owner's pid; a lock whose process
+    is gone, or that is older than `stale_after` seconds, is taken over.
+    """
+
+    def __init__(self, path: Path, stale_after: float = 3600):
+        self.lock = path.with_name(f".{path.name}.ledger-lock")
+        self.path = path
+        self.stale_after = stale_after
+        self._held = False
+
+    def __enter__(self) -> "RunLock":
+        for _ in range(2):
+            try:
+                fd = os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if self._stale():
+                    self.lock.unlink(missing_ok=True)
+                    continue
+                raise LedgerError(
+                    f"“{self.path.name}”正由另一个督办台账程序运行中：请等它结束后再运行。"
+                    f"如确认没有其他运行，可删除锁定文件“{self.lock.name}”后重试。"
+                ) from None
+            except OSError:
+                return self  # a read-only folder: the write itself will report the problem
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            self._held = True
+            return self
+        raise LedgerError(f"无法锁定“{self.path.name}”：请稍后重试。")
+
+    def __exit__(self, *exc) -> None:
+        if self._held:
+            self.lock.unlink(missing_ok=True)
+            self._held = False
+
+    def _stale(self) -> bool:
+        try:
+            age = time.time() - self.lock.stat().st_mtime
+            pid = int(self.lock.read_text().strip() or 0)
+        except (OSError, ValueError):
+            return True
+        if age > self.stale_after:
+            return True
+        return pid > 0 and not _pid_alive(pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate on Windows; trust the age check there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

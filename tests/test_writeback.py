@@ -114,3 +114,35 @@ def test_cli_bad_date_argument(capsys):
         main(["run", "x.xlsx", "--date", "下周一"])
     assert info.value.code == 2
     assert "日期“下周一”无法识别，请写成 2026-11-23 的形式" in capsys.readouterr().err
+
+
+def test_two_runs_at_once_exactly_one_wins(sample, tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from datetime import date; from pathlib import Path; from ledger.batch import run_weekly;"
+            "r = run_weekly(Path(sys.argv[1]), date(2026, 11, 23), Path(sys.argv[2])); print(r.exit_code);"
+            "print(len(r.outcome.new_notices) if r.outcome else 0)")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(sample), str(tmp_path / f"o{i}")],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT) for i in range(4)]
+    results = [p.communicate(timeout=120)[0].split() for p in procs]
+    issued = [int(n) for code_, n in results if code_ == "1"]
+    # whoever ran first issued the 13 notices; later ones were refused or found nothing new to issue
+    assert sum(issued) == 13, results
+    log_numbers = [r[0] for r in
+                   __import__("python_calamine").CalamineWorkbook.from_path(str(sample))
+                   .get_sheet_by_name("督办记录").to_python()[1:]]
+    assert len(log_numbers) == len(set(log_numbers)) == 16 + 13
+    assert not list(sample.parent.glob(".*ledger-lock"))
+
+
+def test_lock_held_by_a_live_run_refuses_and_a_dead_one_is_taken_over(sample, tmp_path):
+    import os
+
+    lock = sample.with_name(f".{sample.name}.ledger-lock")
+    lock.write_text(str(os.getpid()))           # this live process "holds" it
+    r = run_weekly(sample, RUN, tmp_path / "out")
+    assert r.exit_code == 2 and "正由另一个督办台账程序运行中" in r.text
+    lock.write_text("999999999")                 # no such process: stale
+    assert run_weekly(sample, RUN, tmp_path / "out").written
+    assert not lock.exists()
