@@ -1,0 +1,330 @@
+"""督办单 documents of a run from editable templates (SPEC §1 step 5, §3.4, §5).
+
+Per run: 黄色督办单.docx and 红色督办单.docx (蓝色督办单.docx only when 参数设置 蓝色打印 = 是) — one
+document per colour, one notice per page, so the clerk loads that paper once — 督办单.html with
+every notice, and 蓝色督办短信.xlsx, the SMS list for blue notices (第七条).
+
+Templates come from --templates DIR, else 参数设置 模板目录, else the built-in ones; a file missing
+from the clerk's folder falls back to the built-in one. Templates are checked before anything is
+rendered, so a misspelt field is reported by name instead of printing as blank on a signed notice.
+Cell text is data: Jinja autoescaping everywhere, and SMS cells beginning with = + - @ are stored
+as quoted text. Outputs are byte-for-byte reproducible from the same views.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import fields, replace
+from datetime import date, datetime, time
+from importlib import resources
+from importlib.resources.abc import Traversable
+from io import BytesIO
+from pathlib import Path
+
+from .errors import LedgerError
+from .notice_view import COLOR_ORDER, NoticeView, clean_text, number_key, shorten, sort_key
+from .params import COLOR_NAMES, Params
+
+TEMPLATE_DOCX = "督办单.docx"
+TEMPLATE_HTML = "督办单.html"
+HTML_FILE = "督办单.html"
+SMS_FILE = "蓝色督办短信.xlsx"
+SMS_LIMIT = 140
+SMS_HEADERS = (("单位", 20), ("主要负责人", 12), ("联系电话", 16), ("短信内容", 72), ("督办单编号", 18), ("提示", 36))
+DOCX_COLORS = ("黄", "红", "蓝")
+
+# Names a template may use besides `notices`' fields; anything else is reported by check_templates.
+CONTEXT_NAMES = frozenset({"notices", "office", "color", "color_name", "color_hex", "count"})
+VIEW_FIELDS = tuple(f.name for f in fields(NoticeView))
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def builtin_templates() -> Traversable:
+    try:
+        return resources.files("ledger.templates")
+    except ModuleNotFoundError:     # a source checkout that is not pip-installed
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dir(params: Params, override: Path | None = None, base: Path | None = None) -> Traversable:
+    """--templates DIR > 参数设置 模板目录 (relative to `base`, the workbook's folder) > built-in."""
+    if override is not None:
+        return Path(override)
+    configured = str(params["模板目录"] or "").strip()
+    if configured:
+        folder = Path(configured).expanduser()
+        return base / folder if base is not None and not folder.is_absolute() else folder
+    return builtin_templates()
+
+
+def _template(folder: Traversable, name: str) -> Traversable:
+    own = folder.joinpath(name)
+    return own if own.is_file() else builtin_templates().joinpath(name)
+
+
+def _jinja_env(**options):
+    from jinja2 import Environment
+
+    return Environment(autoescape=True, **options)
+
+
+# --- checking -------------------------------------------------------------------------------------
+
+def check_templates(folder: Traversable) -> list[str]:
+    """Problems with the templates in `folder`, in Chinese; empty when they can be rendered."""
+    if isinstance(folder, Path) and not folder.is_dir():
+        return [f"模板目录“{folder}”不存在：请检查参数设置“模板目录”或 --templates 指定的文件夹；留空则使用内置模板。"]
+    problems: list[str] = []
+    docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
+    problems += _check_docx(docx_file)
+    problems += _check_html(html_file)
+    return problems
+
+
+def _unknown(label: str, names: set[str], attributes: set[str]) -> list[str]:
+    context = "、".join(sorted(CONTEXT_NAMES))
+    fields_hint = "、".join(f for f in VIEW_FIELDS if f not in ("contacts", "unit_rank"))
+    out = [f"模板“{label}”使用了程序不提供的变量“{name}”：可用的变量是 {context}，"
+           f"每份督办单在 for 循环中用“n.字段名”，请改正或删除。" for name in sorted(names)]
+    out += [f"模板“{label}”使用了督办单没有的字段“{attr}”：可用字段有 {fields_hint}，请改正或删除。"
+            for attr in sorted(attributes)]
+    return out
+
+
+def _loop_attributes(ast) -> set[str]:
+    """`n.xxx` (or n['xxx']) with xxx not a NoticeView field, for every loop over notices."""
+    from jinja2 import nodes
+
+    bad: set[str] = set()
+    for loop in ast.find_all(nodes.For):
+        if not (isinstance(loop.iter, nodes.Name) and loop.iter.name == "notices"
+                and isinstance(loop.target, nodes.Name)):
+            continue
+        var = loop.target.name
+        for node in loop.find_all((nodes.Getattr, nodes.Getitem)):
+            if not (isinstance(node.node, nodes.Name) and node.node.name == var):
+                continue
+            attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if isinstance(attr, str) and attr not in VIEW_FIELDS:
+                bad.add(f"{var}.{attr}")
+    return bad
+
+
+def _check_docx(file: Traversable) -> list[str]:
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateSyntaxError
+
+    label = str(file)
+    try:
+        tpl = DocxTemplate(BytesIO(file.read_bytes()))
+        tpl.init_docx()
+    except Exception as exc:  # noqa: BLE001 — any unreadable file the clerk put there is a message
+        return [f"模板“{label}”无法打开（{exc}）：请确认它是用 Word/WPS 另存的 .docx 文件。"]
+    env = _jinja_env()
+    try:
+        names = set(tpl.get_undeclared_template_variables(jinja_env=env)) - CONTEXT_NAMES - set(env.globals)
+        source = tpl.patch_xml(tpl.get_xml())
+        env.compile(source)     # unknown filters and tests surface here, not half-way through a run
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"模板“{label}”中的 {{{{ }}}} 或 {{% %}} 标记有误（{exc.message}）：请检查最近修改过的字段，"
+                f"或改回内置模板。"]
+    return _unknown(label, names, _loop_attributes(ast))
+
+
+def _check_html(file: Traversable) -> list[str]:
+    from jinja2 import TemplateSyntaxError, meta
+
+    label = str(file)
+    env = _jinja_env()
+    try:
+        source = file.read_text(encoding="utf-8")
+        env.compile(source)
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"模板“{label}”第{exc.lineno}行有误（{exc.message}）：请检查该行的 {{{{ }}}} 或 {{% %}} 标记。"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"模板“{label}”无法读取（{exc}）：请以 UTF-8 编码保存。"]
+    names = set(meta.find_undeclared_variables(ast)) - CONTEXT_NAMES - set(env.globals)
+    return _unknown(label, names, _loop_attributes(ast))
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+def _safe(view: NoticeView) -> NoticeView:
+    """Control characters out of every text (views may be built by hand, not only by compose)."""
+    changes = {}
+    for f in fields(view):
+        value = getattr(view, f.name)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+        elif isinstance(value, list) and all(isinstance(x, str) for x in value):
+            cleaned = [clean_text(x) for x in value]
+        else:
+            continue
+        if cleaned != value:
+            changes[f.name] = cleaned
+    return replace(view, **changes) if changes else view
+
+
+def _context(views: list[NoticeView], color: str = "") -> dict:
+    return {"notices": views, "office": views[0].office, "count": len(views), "color": color,
+            "color_name": COLOR_NAMES.get(color, ""), "color_hex": views[0].color_hex if color else ""}
+
+
+def _stable_zip(data: bytes, stamp: datetime) -> bytes:
+    """Same content → same bytes: fixed member times and document dates (python-docx and
+    openpyxl stamp the current time)."""
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = blob.decode("utf-8")
+                for tag in ("dcterms:created", "dcterms:modified", "cp:lastPrinted"):
+                    text = re.sub(rf"(<{tag}\b[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{iso}\g<2>", text)
+                blob = text.encode("utf-8")
+            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            zout.writestr(member, blob)
+    return out.getvalue()
+
+
+_TCPR_ORDER = {name: i for i, name in enumerate(
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
+    "headers cellIns cellDel cellMerge tcPrChange".split())}
+
+
+def _fix_cell_shading(body) -> None:
+    """docxtpl's cellbg puts w:shd first in w:tcPr; Word expects the schema order (after tcW)."""
+    from docx.oxml.ns import qn
+
+    for tc_pr in {shd.getparent() for shd in body.iter(qn("w:shd"))}:
+        if tc_pr.tag != qn("w:tcPr"):
+            continue
+        children = list(tc_pr)
+        ordered = sorted(children, key=lambda el: _TCPR_ORDER.get(el.tag.split("}")[-1], len(_TCPR_ORDER)))
+        if ordered != children:
+            for el in children:
+                tc_pr.remove(el)
+            tc_pr.extend(ordered)
+
+
+def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime) -> bytes:
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(BytesIO(template))
+    # autoescape: without it a & or < in a cell corrupts document.xml
+    tpl.render(_context(views, color), jinja_env=_jinja_env(), autoescape=True)
+    _fix_cell_shading(tpl.docx.element.body)
+    props = tpl.docx.core_properties
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    props.title = f"{COLOR_NAMES[color]}督办单（{len(views)}份）"
+    props.comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
+    buffer = BytesIO()
+    tpl.save(buffer)
+    return _stable_zip(buffer.getvalue(), stamp)
+
+
+def _render_html(views: list[NoticeView], template: str) -> bytes:
+    html = _jinja_env(keep_trailing_newline=True).from_string(template).render(_context(views))
+    return html.encode("utf-8")
+
+
+def sms_text(view: NoticeView, unit: str) -> str:
+    """The blue-notice SMS (第七条), at most SMS_LIMIT characters; the task text is shortened."""
+    state = f"已逾期{view.overdue_days}天" if view.overdue_days > 0 else "今日到期"
+    task = view.content.rstrip("。；;，,、 \n")
+    for task_ref in (f"（任务编号{view.task_id}）" if view.task_id else "", ""):
+        head = f"【{view.office}】{unit}：你单位牵头承办的“"
+        tail = (f"”{task_ref}规定完成时限为{view.deadline}，{state}，尚未办结。现发出蓝色督办单"
+                f"（{view.number}）予以提醒，请抓紧办理并及时报送办理结果。")
+        room = SMS_LIMIT - len(head) - len(tail)
+        if room >= 8:
+            return head + shorten(task, room) + tail
+    return shorten(head + shorten(task, 8) + tail, SMS_LIMIT)
+
+
+def _text_cell(ws, row: int, col: int, value: str) -> None:
+    if not value:
+        return
+    cell = ws.cell(row, col)
+    cell.value = value
+    if value.startswith(_FORMULA_START):
+        cell.data_type = "s"        # text, never a live formula (SPEC §5)
+        cell.quotePrefix = True     # and Excel/WPS keep it text when the cell is edited
+
+
+def _render_sms(views: list[NoticeView], stamp: datetime) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "蓝色督办短信"
+    for col, (header, width) in enumerate(SMS_HEADERS, start=1):
+        cell = ws.cell(1, col, header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F4")
+        ws.column_dimensions[cell.column_letter].width = width
+    ws.freeze_panes = "A2"
+    lines = sorted(((c, v) for v in views for c in v.contacts),
+                   key=lambda cv: (cv[0].rank, cv[0].unit, number_key(cv[1].number)))
+    for row, (contact, view) in enumerate(lines, start=2):
+        missing = [label for label, value in (("主要负责人", contact.head), ("联系电话", contact.phone)) if not value]
+        hint = f"单位名录中没有该单位的{'、'.join(missing)}：请在“单位名录”中补充，或发送前手工填写" if missing else ""
+        values = (contact.unit, contact.head, contact.phone, sms_text(view, contact.unit), view.number, hint)
+        for col, value in enumerate(values, start=1):
+            _text_cell(ws, row, col, clean_text(value))
+            ws.cell(row, col).alignment = Alignment(vertical="top", wrap_text=col in (4, 6))
+    ws.auto_filter.ref = f"A1:F{len(lines) + 1}"
+    wb.properties.creator = views[0].office
+    wb.properties.title = "蓝色督办短信"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return _stable_zip(buffer.getvalue(), stamp)
+
+
+def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
+                   templates: Traversable | None = None) -> list[Path]:
+    """Write the run's notice documents into out_dir and return their paths (nothing for no views).
+
+    `templates` is the folder from `template_dir` (None: 参数设置 模板目录, else built-in). Raises
+    LedgerError, before writing anything, when a template is broken or names an unknown field.
+    """
+    if not views:
+        return []
+    folder = template_dir(params) if templates is None else templates
+    problems = check_templates(folder)
+    if problems:
+        raise LedgerError("督办单模板有误，本次未生成督办单：\n" + "\n".join(problems))
+    views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v)))
+    stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
+    outputs: list[tuple[Path, bytes]] = []
+    docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
+    try:
+        for color in DOCX_COLORS:
+            group = [v for v in views if v.color == color]
+            if group and (color != "蓝" or params["蓝色打印"]):
+                outputs.append((out_dir / f"{COLOR_NAMES[color]}督办单.docx",
+                                _render_docx(group, docx_file.read_bytes(), color, stamp)))
+        outputs.append((out_dir / HTML_FILE, _render_html(views, html_file.read_text(encoding="utf-8"))))
+    except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
+        raise LedgerError(f"督办单模板无法生成文档（{type(exc).__name__}: {exc}）：请检查最近对模板"
+                          f"（{docx_file}、{html_file}）的修改，或清空参数设置“模板目录”改用内置模板。"
+                          f"本次未生成督办单。") from exc
+    blue = [v for v in views if v.color == "蓝"]
+    if blue:
+        outputs.append((out_dir / SMS_FILE, _render_sms(blue, stamp)))
+    # everything is rendered before the first file is replaced: a failure leaves no half set
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, data in outputs:
+        temp = path.with_name(f".{path.name}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    return [path for path, _ in outputs]
