@@ -6,6 +6,7 @@ Exit codes: 0 clean; 1 some rows had data errors (the rest processed); 2 nothing
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,25 +35,71 @@ def _fatal(exc: LedgerError) -> RunReport:
     return RunReport(2, fatal_text(exc), error=exc)
 
 
-def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False) -> RunReport:
-    """The weekly batch: evaluate every row, write status columns and the log, render outputs."""
+def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False,
+               templates: Path | None = None) -> RunReport:
+    """The weekly batch: evaluate every row, render the documents, write status columns and the
+    log (the commit point), then publish the documents. See `outputs` for why in that order."""
+    from .outputs import publish, stage, templates_for
     from .workbook_io import RunLock
     from .writeback import commit
 
+    staging = None
     try:
         if dry_run:
             outcome = _evaluate(path, run_date)
             return RunReport(_code(outcome), summary_text(outcome, mode="dry-run"), outcome)
         with RunLock(path):
             outcome = _evaluate(path, run_date)
+            staging = stage(outcome, out_root, templates_for(outcome, path, templates))
             saved = commit(path, outcome)
     except LedgerError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
-    text = summary_text(outcome, mode="run", backup=saved, out_dir=out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    files = publish(staging, out_dir)
+    text = summary_text(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
     (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True)
+
+
+def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
+            today: date | None = None) -> RunReport:
+    """Re-render a notice already in the log (by number, or the latest of a task id)."""
+    from .notices import build_views, render_notices
+    from .outputs import safe_filename, templates_for
+    from .rules import last_notice
+
+    try:
+        loaded = load(path, today or date.today())
+        wanted = normalize_number(key)
+        picked = [n for n in loaded.log if normalize_number(n.number) == wanted]
+        if not picked:
+            mine = [n for n in loaded.log if n.task_id == key.strip()]
+            picked = [last_notice(mine)] if mine else []
+        if not picked:
+            raise LedgerError(f"督办记录中找不到“{key}”：请填写督办单编号（如 黄督〔2026〕7号）或任务编号。")
+        outcome = evaluate_all(loaded, max(today or date.today(), *(n.issued for n in loaded.log)))
+        folder = templates_for(outcome, path, templates)
+        out_dir = out_root / "补打" / safe_filename(picked[0].number)
+        params = loaded.params.with_values(**{"蓝色打印": True})
+        files = render_notices(build_views(outcome, picked), out_dir, params, folder)
+    except LedgerError as exc:
+        return _fatal(exc)
+    text = "\n".join([f"已补打督办单 {picked[0].number}（任务{picked[0].task_id}，{picked[0].issued.isoformat()}发出）：",
+                      *(f"  {f}" for f in files)])
+    return RunReport(0, text, outcome, out_dir=out_dir)
+
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "{": "〔",
+                           "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕", "}": "〕"})
+
+
+def normalize_number(text: str) -> str:
+    """A notice number as typed, with the year brackets in any common form: 黄督[2026]7号 → 黄督〔2026〕7号."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())
 
 
 def _evaluate(path: Path, run_date: date) -> Outcome:

@@ -3,6 +3,7 @@
     ledger init 台账.xlsx                      create a new, ready-to-use ledger
     ledger run 台账.xlsx [--date D] [--out DIR] [--dry-run]   the weekly batch
     ledger check 台账.xlsx [--date D]          validation only, nothing written
+    ledger reprint 台账.xlsx 黄督〔2026〕7号     re-render a notice already in the log
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -42,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--date", type=_date, default=None, help="运行日期（默认今天），如 2026-11-23")
     run.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
     run.add_argument("--dry-run", action="store_true", help="试运行：只显示结果，不修改台账、不占用编号")
+    run.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹（默认见参数“模板目录”，再默认内置模板）")
+
+    rp = sub.add_parser("reprint", help="补打督办记录中已有的督办单", description="按督办单编号（或任务编号，取其最近一份）重新生成督办单。")
+    rp.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    rp.add_argument("number", help="督办单编号，如 黄督〔2026〕7号；或任务编号")
+    rp.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    rp.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
 
     check = sub.add_parser("check", help="只检查数据，列出全部问题，不写入任何内容",
                            description="检查台账数据，一次列出全部问题；不写入任何内容。")
@@ -68,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from .batch import run_weekly
 
-            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run)
+            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+        elif args.command == "reprint":
+            from .batch import reprint
+
+            report = reprint(args.workbook, args.number, args.out, args.templates, today)
         else:
             from .batch import check_workbook
 

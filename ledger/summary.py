@@ -23,7 +23,7 @@ def _problem_lines(problems: list[Problem], title: str) -> list[str]:
 
 
 def summary_text(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: Path | None = None,
-                 config: LedgerError | None = None) -> str:
+                 config: LedgerError | None = None, files: list[Path] | None = None) -> str:
     T = outcome.run_date
     title = {"run": "每周运行", "dry-run": "试运行（不写入）", "check": "检查"}[mode]
     name = outcome.loaded.book.path.name
@@ -55,6 +55,7 @@ def summary_text(outcome: Outcome, mode: str, backup: Path | None = None, out_di
         lines.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
         if out_dir is not None:
             lines.append(f"输出文件夹：{out_dir}")
+            lines += [f"  {f.name}" for f in files or []]
     elif mode == "dry-run":
         lines.append("试运行：台账未修改，未占用督办单编号。")
     else:

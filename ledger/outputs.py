@@ -1,0 +1,75 @@
+"""The documents of a run, staged so that log, workbook and documents stay consistent (SPEC §5).
+
+Order of a run: render every document into a hidden staging folder → replace the workbook (the
+commit point: the log inside it now holds the run's notices) → move the staged files into
+``<out>/<run date>/``. A crash before the commit leaves the old workbook and no documents; a crash
+after it leaves the log complete, and rerunning the same date re-renders the same documents from
+the log (a run's documents are the notices whose 批次 is that date, not only the new ones).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .errors import LedgerError
+from .notice_log import Notice
+from .pipeline import Outcome
+
+STAGING_PREFIX = ".staging-"
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_filename(text: str, limit: int = 80) -> str:
+    """A file name from cell text that cannot leave its folder or upset Windows."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", str(text)).strip().strip(".")
+    name = name.replace("..", "_")[:limit].rstrip(" .")
+    if not name or name.split(".")[0].upper() in _RESERVED:
+        name = f"_{name}"
+    return name
+
+
+def run_notices(outcome: Outcome) -> list[Notice]:
+    """The notices that belong to this run date: earlier attempts at the same date included."""
+    batch = outcome.batch
+    ids = {t.id for t in outcome.loaded.tasks.tasks}
+    return [n for n in (*outcome.loaded.log, *outcome.new_notices) if n.batch == batch and n.task_id in ids]
+
+
+def templates_for(outcome: Outcome, workbook: Path, override: Path | None):
+    from .notices import check_templates, template_dir
+
+    folder = template_dir(outcome.loaded.params, override, workbook.parent)
+    problems = check_templates(folder)
+    if problems:
+        raise LedgerError("模板有误，本次未写入台账、未发出督办单：\n  " + "\n  ".join(problems))
+    return folder
+
+
+def stage(outcome: Outcome, out_root: Path, templates) -> Path:
+    """Render the run's documents into a fresh staging folder under out_root."""
+    from .notices import build_views, render_notices
+
+    out_root.mkdir(parents=True, exist_ok=True)
+    for old in out_root.glob(f"{STAGING_PREFIX}*"):   # left by an interrupted run
+        shutil.rmtree(old, ignore_errors=True)
+    staging = out_root / f"{STAGING_PREFIX}{outcome.batch}-{os.getpid()}"
+    staging.mkdir()
+    notices = run_notices(outcome)
+    if notices:
+        render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates)
+    return staging
+
+
+def publish(staging: Path, out_dir: Path) -> list[Path]:
+    """Move staged files into the run's output folder (replacing an earlier attempt's files)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    moved = []
+    for f in sorted(staging.iterdir()):
+        target = out_dir / f.name
+        os.replace(f, target)
+        moved.append(target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return moved
