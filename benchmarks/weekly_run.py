@@ -39,12 +39,19 @@ def build(path: Path, n: int, seed: int = 7) -> None:
     ws.append(["县政府督查督办事项台账"])
     ws.append(HEADER)
     for i in range(n):
+        # a realistic mix: ~10% overdue and open, the rest done or not yet due
         assigned = RUN_DATE - timedelta(days=rnd.randint(1, 200))
         overdue = rnd.random() < 0.10
-        done = None if overdue or rnd.random() < 0.4 else assigned + timedelta(days=rnd.randint(1, 20))
-        limit = rnd.choice(["10个工作日", "15天", "12月底", None, assigned + timedelta(days=30)])
         if overdue:
             limit = "5个工作日"
+            assigned = RUN_DATE - timedelta(days=rnd.randint(10, 60))
+            done = None
+        elif assigned < RUN_DATE - timedelta(days=25):
+            limit = rnd.choice(["10个工作日", "15天", None, assigned + timedelta(days=20)])
+            done = assigned + timedelta(days=rnd.randint(1, 20))
+        else:
+            limit = rnd.choice(["12月底", "年底前", "第四季度", assigned + timedelta(days=40)])
+            done = None
         ws.append([
             f"DB{i + 1:06d}", rnd.choice(["县长批示", "常务会议", "政府工作报告", "群众诉求"]), f"会议纪要〔2026〕{i % 50}号",
             f"推进第{i + 1}项重点工作，确保按期完成并报送进展情况" * rnd.randint(1, 3),

@@ -214,10 +214,43 @@ def _fix_cell_shading(body) -> None:
             tc_pr.extend(ordered)
 
 
-def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime) -> bytes:
+_LISTING_CHARS = re.compile(r"[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)   # docxtpl's own paragraph pattern
+
+
+def _template_class():
     from docxtpl import DocxTemplate
 
-    tpl = DocxTemplate(BytesIO(template))
+    class FastListingTemplate(DocxTemplate):
+        """docxtpl turns tabs, line breaks and form feeds in text into Word markup by running
+        regex callbacks over every paragraph of the rendered body; only paragraphs holding one of
+        those characters change. Same output, a fraction of the time on a 1,000-notice stack."""
+
+        dynamic_columns = True   # set per template: does it use docxtpl's {%tc %} column tags?
+
+        def fix_tables(self, xml: str):
+            """docxtpl re-counts every table's grid to follow columns added or dropped by {%tc %}
+            tags; a template without them cannot change a table's shape, so only parse."""
+            if self.dynamic_columns:
+                return super().fix_tables(xml)
+            from lxml import etree
+
+            return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+
+        def resolve_listing(self, xml: str) -> str:
+            if not _LISTING_CHARS.search(xml):
+                return xml
+            resolve = super().resolve_listing
+            return _PARAGRAPH.sub(
+                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
+
+    return FastListingTemplate
+
+
+def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime) -> bytes:
+    tpl = _template_class()(BytesIO(template))
+    with zipfile.ZipFile(BytesIO(template)) as zf:
+        tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None
     # autoescape: without it a & or < in a cell corrupts document.xml
     tpl.render(_context(views, color), jinja_env=_jinja_env(), autoescape=True)
     _fix_cell_shading(tpl.docx.element.body)
@@ -291,7 +324,7 @@ def _render_sms(views: list[NoticeView], stamp: datetime) -> bytes:
 
 
 def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
-                   templates: Traversable | None = None) -> list[Path]:
+                   templates: Traversable | None = None, checked: bool = False) -> list[Path]:
     """Write the run's notice documents into out_dir and return their paths (nothing for no views).
 
     `templates` is the folder from `template_dir` (None: 参数设置 模板目录, else built-in). Raises
@@ -300,7 +333,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     if not views:
         return []
     folder = template_dir(params) if templates is None else templates
-    problems = check_templates(folder)
+    problems = [] if checked else check_templates(folder)
     if problems:
         raise LedgerError("督办单模板有误，本次未生成督办单：\n" + "\n".join(problems))
     views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v)))

@@ -59,7 +59,7 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     staging.mkdir()
     notices = run_notices(outcome)
     if notices:
-        render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates)
+        render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates, checked=True)
     return staging
 
 

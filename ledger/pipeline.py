@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -71,12 +72,17 @@ class Outcome:
         c = Counter(n.color for n in self.new_notices)
         return {k: c[k] for k in ("蓝", "黄", "红") if c[k]}
 
-    def latest_number(self, task_id: str) -> str | None:
+    @cached_property
+    def _latest_numbers(self) -> dict[str, str]:
         from .rules import last_notice
 
-        mine = [n for n in (*self.loaded.log, *self.new_notices) if n.task_id == task_id]
-        last = last_notice(mine)
-        return last.number if last else None
+        by_task: dict[str, list[Notice]] = {}
+        for n in (*self.loaded.log, *self.new_notices):
+            by_task.setdefault(n.task_id, []).append(n)
+        return {task_id: last_notice(ns).number for task_id, ns in by_task.items()}  # type: ignore[union-attr]
+
+    def latest_number(self, task_id: str) -> str | None:
+        return self._latest_numbers.get(task_id)
 
 
 def load(path: Path, run_date: date) -> Loaded:
