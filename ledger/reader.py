@@ -8,7 +8,7 @@ merged banners above it), and maps recognised headers to field keys.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LedgerError, Location, Problem, column_letter
@@ -43,21 +43,32 @@ class Sheet:
         return ""
 
 
-@dataclass(frozen=True)
 class Book:
-    path: Path
-    sheets: dict[str, Sheet] = field(default_factory=dict)
-    date1904: bool = False
+    """The workbook's worksheets, each read on first use (a clerk's other sheets may be large
+    and the run needs only its own five)."""
+
+    def __init__(self, path: Path, names: tuple[str, ...], loader, date1904: bool = False):
+        self.path = path
+        self.names = names
+        self.date1904 = date1904
+        self._loader = loader
+        self._cache: dict[str, Sheet] = {}
+
+    @property
+    def sheets(self) -> dict[str, None]:
+        """Sheet names in workbook order (values are not loaded)."""
+        return dict.fromkeys(self.names)
 
     def get(self, name: str) -> Sheet | None:
         """Sheet by name, tolerating stray spaces and full-width characters in the tab name."""
-        if name in self.sheets:
-            return self.sheets[name]
-        wanted = normalize_header(name)
-        for key, sheet in self.sheets.items():
-            if normalize_header(key) == wanted:
-                return sheet
-        return None
+        if name not in self.names:
+            wanted = normalize_header(name)
+            name = next((n for n in self.names if normalize_header(n) == wanted), None)  # type: ignore[assignment]
+            if name is None:
+                return None
+        if name not in self._cache:
+            self._cache[name] = self._loader(name)
+        return self._cache[name]
 
 
 def check_format(path: Path) -> None:
@@ -87,29 +98,33 @@ def check_format(path: Path) -> None:
 
 
 def read_book(path: Path) -> Book:
-    """Every worksheet of the workbook as values. Raises LedgerError when unreadable."""
+    """The workbook, its sheets read lazily. Raises LedgerError when unreadable."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     check_format(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        sheets: dict[str, Sheet] = {}
-        for meta in wb.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            sh = wb.get_sheet_by_name(meta.name)
+        names = tuple(m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet)
+    except Exception as exc:  # calamine raises several types for corrupt parts
+        raise _unreadable(path, exc) from exc
+
+    def load(name: str) -> Sheet:
+        try:
+            sh = wb.get_sheet_by_name(name)
             cells = sh.to_python(skip_empty_area=False)
             merged = tuple(
                 (r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in (sh.merged_cell_ranges or [])
             )
-            sheets[meta.name] = Sheet(meta.name, cells, merged)
-    except LedgerError:
-        raise
-    except Exception as exc:  # calamine raises several types for corrupt parts
-        raise LedgerError(
-            f"无法读取“{path.name}”：{exc}。文件可能已损坏：请用 Excel/WPS 打开检查，或从备份恢复。"
-        ) from exc
-    return Book(path, sheets, _is_date1904(path))
+        except Exception as exc:
+            raise _unreadable(path, exc, name) from exc
+        return Sheet(name, cells, merged)
+
+    return Book(path, names, load, _is_date1904(path))
+
+
+def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> LedgerError:
+    where = f"的工作表“{sheet}”" if sheet else ""
+    return LedgerError(f"无法读取“{path.name}”{where}：{exc}。文件可能已损坏：请用 Excel/WPS 打开检查，或从备份恢复。")
 
 
 def _is_date1904(path: Path) -> bool:

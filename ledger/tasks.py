@@ -129,9 +129,14 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
     letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
     filled = _filled_values(sheet, header.row + 1)
     tasks: list[Task] = []
+    columns = list(header.columns.items())
     for r in range(header.row + 1, sheet.max_row + 1):
-        raw = {k: filled.get((r, c), sheet.value(r, c)) for k, c in header.columns.items()}
-        if all(is_blank(v) for v in raw.values()):
+        row = sheet.cells[r - 1]
+        width = len(row)
+        raw = {k: row[c - 1] if c <= width else "" for k, c in columns}
+        if filled:
+            raw.update({k: filled[(r, c)] for k, c in columns if (r, c) in filled})
+        if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
         tasks.append(_parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904))
     _flag_duplicate_ids(tasks)
