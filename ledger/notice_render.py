@@ -29,6 +29,8 @@ from .params import COLOR_NAMES, Params
 
 TEMPLATE_DOCX = "督办单.docx"
 TEMPLATE_HTML = "督办单.html"
+TEMPLATE_SMS = "蓝色督办短信.xlsx"
+SMS_SHEET = "蓝色督办短信"
 HTML_FILE = "督办单.html"
 SMS_FILE = "蓝色督办短信.xlsx"
 SMS_LIMIT = 140
@@ -283,44 +285,30 @@ def sms_text(view: NoticeView, unit: str) -> str:
     return shorten(head + shorten(task, 8) + tail, SMS_LIMIT)
 
 
-def _text_cell(ws, row: int, col: int, value: str) -> None:
-    if not value:
-        return
-    cell = ws.cell(row, col)
-    cell.value = value
-    if value.startswith(_FORMULA_START):
-        cell.data_type = "s"        # text, never a live formula (SPEC §5)
-        cell.quotePrefix = True     # and Excel/WPS keep it text when the cell is edited
+def _render_sms(views: list[NoticeView], template: Traversable) -> bytes:
+    """Fill the SMS sheet template (templates/蓝色督办短信.xlsx) with the zip-level patcher: every
+    value is an inline string, so text beginning with = + - @ can never be a live formula."""
+    import tempfile
 
+    from .xlsx_patch import CellWrite, patch_workbook
 
-def _render_sms(views: list[NoticeView], stamp: datetime) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "蓝色督办短信"
-    for col, (header, width) in enumerate(SMS_HEADERS, start=1):
-        cell = ws.cell(1, col, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F4")
-        ws.column_dimensions[cell.column_letter].width = width
-    ws.freeze_panes = "A2"
     lines = sorted(((c, v) for v in views for c in v.contacts),
                    key=lambda cv: (cv[0].rank, cv[0].unit, number_key(cv[1].number)))
+    writes = []
     for row, (contact, view) in enumerate(lines, start=2):
         missing = [label for label, value in (("主要负责人", contact.head), ("联系电话", contact.phone)) if not value]
         hint = f"单位名录中没有该单位的{'、'.join(missing)}：请在“单位名录”中补充，或发送前手工填写" if missing else ""
         values = (contact.unit, contact.head, contact.phone, sms_text(view, contact.unit), view.number, hint)
         for col, value in enumerate(values, start=1):
-            _text_cell(ws, row, col, clean_text(value))
-            ws.cell(row, col).alignment = Alignment(vertical="top", wrap_text=col in (4, 6))
-    ws.auto_filter.ref = f"A1:F{len(lines) + 1}"
-    wb.properties.creator = views[0].office
-    wb.properties.title = "蓝色督办短信"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return _stable_zip(buffer.getvalue(), stamp)
+            text = clean_text(value)
+            if text:
+                style = "+".join(k for k, on in (("wrap", col in (4, 6)), ("quote", text.startswith(_FORMULA_START)))
+                                 if on)
+                writes.append(CellWrite(row, col, text, style or None))
+    with tempfile.TemporaryDirectory() as tmp, resources.as_file(template) as src:
+        dst = Path(tmp) / SMS_FILE
+        patch_workbook(Path(src), dst, SMS_SHEET, writes)
+        return dst.read_bytes()
 
 
 def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
@@ -353,7 +341,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
                           f"本次未生成督办单。") from exc
     blue = [v for v in views if v.color == "蓝"]
     if blue:
-        outputs.append((out_dir / SMS_FILE, _render_sms(blue, stamp)))
+        outputs.append((out_dir / SMS_FILE, _render_sms(blue, _template(folder, TEMPLATE_SMS))))
     # everything is rendered before the first file is replaced: a failure leaves no half set
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, data in outputs:

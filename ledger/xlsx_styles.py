@@ -21,6 +21,7 @@ Style keys (combine with ``+``, e.g. ``"fill_红+wrap"``):
 ``header`` bold, light grey fill, thin border, centred and wrapped — visibly a generated header
 ``fill_蓝`` / ``fill_黄`` / ``fill_红``  solid light blue / yellow / light red fill, default (dark) text
 ``wrap``   wrap text, top aligned
+``quote``  quotePrefix: Excel/WPS keep text such as ``=1+1`` as text even after the cell is edited
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class _Spec:
     fill: str | None = None          # ARGB of a solid fill
     border: bool = False             # thin border on four sides
     alignment: dict[str, str] = field(default_factory=dict)
+    quote: bool = False              # quotePrefix="1"
 
 
 def _spec_for(key: str) -> _Spec:
@@ -67,6 +69,8 @@ def _spec_for(key: str) -> _Spec:
             spec.fill = FILL_COLORS[part[5:]]
         elif part == "wrap":
             spec.alignment.update(vertical="top", wrapText="1")
+        elif part == "quote":
+            spec.quote = True
         else:
             raise ValueError(f"unknown style key {part!r} in {key!r}")
     return spec
@@ -228,6 +232,8 @@ class StyleBook:
                          ("applyBorder", border), ("applyAlignment", spec.alignment)):
             if on:
                 attrib[flag] = "1"
+        if spec.quote:
+            attrib["quotePrefix"] = "1"
         xf = self._el("xf", attrib)
         if spec.alignment:
             xf.append(self._el("alignment", dict(sorted(spec.alignment.items()))))
