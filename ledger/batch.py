@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import LedgerError
+from .faults import checkpoint
 from .pipeline import Outcome, check_run_date, config_error, evaluate_all, load
 from .summary import summary_text
 
@@ -50,8 +51,11 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
             return RunReport(_code(outcome), summary_text(outcome, mode="dry-run"), outcome)
         with RunLock(path):
             outcome = _evaluate(path, run_date)
+            checkpoint("after-evaluate")
             staging = stage(outcome, out_root, templates_for(outcome, path, templates))
+            checkpoint("after-stage")
             saved = commit(path, outcome)
+            checkpoint("after-replace")
     except LedgerError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -104,6 +108,7 @@ def normalize_number(text: str) -> str:
 
 def _evaluate(path: Path, run_date: date) -> Outcome:
     loaded = load(path, run_date)
+    checkpoint("after-load")
     err = config_error(loaded)
     if err:
         raise err

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from .errors import LedgerError
+from .faults import checkpoint
 from .notice_log import Notice
 from .pipeline import Outcome
 
@@ -73,5 +74,6 @@ def publish(staging: Path, out_dir: Path) -> list[Path]:
         target = out_dir / f.name
         os.replace(f, target)
         moved.append(target)
+        checkpoint("mid-publish")
     shutil.rmtree(staging, ignore_errors=True)
     return moved

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import LedgerError
+from .faults import checkpoint
 from .pipeline import Outcome
 from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
-from .workbook_io import backup, check_unchanged, ensure_writable, replace_atomically, temp_path
+from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
 from .xlsx_patch import CellWrite, PatchError, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
@@ -83,10 +84,15 @@ def commit(path: Path, outcome: Outcome) -> Path:
     owned = {}
     if outcome.new_notices or loaded.book.get(LOG_SHEET) is None:
         owned[LOG_SHEET] = log_table(outcome)
+    # temp files of runs that were killed mid-write (we hold the run lock: none is in use)
+    for stale in path.parent.glob(f".{glob_escape(path.stem)}.*.tmp{path.suffix}"):
+        stale.unlink(missing_ok=True)
     tmp = temp_path(path)
     try:
         patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned)
+        checkpoint("after-temp")
         saved = backup(path, int(loaded.params.int("备份份数")))
+        checkpoint("after-backup")
         check_unchanged(path, loaded.fingerprint)
         replace_atomically(tmp, path)
     except PatchError as exc:
