@@ -4,6 +4,7 @@
     ledger run 台账.xlsx [--date D] [--out DIR] [--dry-run]   the weekly batch
     ledger check 台账.xlsx [--date D]          validation only, nothing written
     ledger reprint 台账.xlsx 黄督〔2026〕7号     re-render a notice already in the log
+    ledger restore 台账.xlsx [--pick N]        list backups / put one back
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -51,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
     rp.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
 
+    rs = sub.add_parser("restore", help="列出台账的备份，或用其中一份恢复台账",
+                        description="不加 --pick 时列出备份；加 --pick 序号 时用该备份恢复台账（恢复前先备份当前文件）。")
+    rs.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    rs.add_argument("--pick", type=int, default=None, help="要恢复的备份序号（1 = 最新）")
+
     check = sub.add_parser("check", help="只检查数据，列出全部问题，不写入任何内容",
                            description="检查台账数据，一次列出全部问题；不写入任何内容。")
     check.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
@@ -77,6 +83,15 @@ def main(argv: list[str] | None = None) -> int:
             from .batch import run_weekly
 
             report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+        elif args.command == "restore":
+            from .restore import list_backups, listing_text, restore
+
+            if args.pick is None:
+                print(listing_text(args.workbook, list_backups(args.workbook)))
+                return 0
+            chosen, saved = restore(args.workbook, args.pick)
+            print(f"已用 {chosen.taken:%Y-%m-%d %H:%M:%S} 的备份恢复“{args.workbook.name}”；恢复前的文件已另存为“{saved}”。")
+            return 0
         elif args.command == "reprint":
             from .batch import reprint
 

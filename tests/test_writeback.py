@@ -146,3 +146,21 @@ def test_lock_held_by_a_live_run_refuses_and_a_dead_one_is_taken_over(sample, tm
     lock.write_text("999999999")                 # no such process: stale
     assert run_weekly(sample, RUN, tmp_path / "out").written
     assert not lock.exists()
+
+
+def test_restore_lists_backups_and_puts_one_back_after_backing_up_the_current(sample, tmp_path, capsys):
+    original = sample.read_bytes()
+    assert main(["restore", str(sample)]) == 0
+    assert "还没有备份" in capsys.readouterr().out
+    run_weekly(sample, RUN, tmp_path / "out")
+    after_run = sample.read_bytes()
+    assert main(["restore", str(sample)]) == 0
+    listing = capsys.readouterr().out
+    assert listing.startswith("“示例台账.xlsx”的备份（最新在前）：\n  1. ") and "--pick" in listing
+    assert main(["restore", str(sample), "--pick", "1"]) == 0
+    assert "已用" in capsys.readouterr().out
+    assert sample.read_bytes() == original
+    backups = sorted((sample.parent / "台账备份").iterdir())
+    assert after_run in [b.read_bytes() for b in backups]      # the undone run can itself be restored
+    assert main(["restore", str(sample), "--pick", "9"]) == 2
+    assert "没有序号为 9 的备份" in capsys.readouterr().out
