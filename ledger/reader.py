@@ -95,6 +95,29 @@ def check_format(path: Path) -> None:
             f"“{path.name}”不是有效的 .xlsx 文件（文件已损坏，或是改了扩展名的其他文件）："
             f"请用 Excel/WPS 打开确认，或从备份恢复。"
         )
+    check_sizes(path)
+
+
+MAX_PART_BYTES = 512 * 1024 * 1024      # a 50,000-task sheet unpacks to well under 100 MB
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+
+
+def check_sizes(path: Path) -> None:
+    """Refuse a zip bomb before any part is decompressed (sizes come from the zip directory)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise LedgerError(f"“{path.name}”无法打开（{exc}）：文件可能已损坏，请从备份恢复。") from exc
+    if "[Content_Types].xml" not in {i.filename for i in infos}:
+        raise LedgerError(f"“{path.name}”是压缩包但不是 Excel 工作簿：请选择督办台账的 .xlsx 文件。")
+    big = max(infos, key=lambda i: i.file_size, default=None)
+    total = sum(i.file_size for i in infos)
+    if big is not None and (big.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES):
+        raise LedgerError(
+            f"“{path.name}”中的“{big.filename}”解压后达 {big.file_size / 1024 / 1024:,.0f} MB，远超正常台账的规模"
+            f"（文件可能已损坏或被恶意构造），为安全起见未读取：请用 Excel/WPS 打开后另存，再运行。"
+        )
 
 
 def read_book(path: Path) -> Book:
