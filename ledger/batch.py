@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date
 from pathlib import Path
 
@@ -36,10 +37,15 @@ def _fatal(exc: LedgerError) -> RunReport:
     return RunReport(2, fatal_text(exc), error=exc)
 
 
+def _silent(stage: str) -> None:
+    pass
+
+
 def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False,
-               templates: Path | None = None) -> RunReport:
+               templates: Path | None = None, progress: Callable[[str], None] = _silent) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
-    log (the commit point), then publish the documents. See `outputs` for why in that order."""
+    log (the commit point), then publish the documents. See `outputs` for why in that order.
+    `progress` is told the name of each stage as it starts (the CLI shows it)."""
     from .outputs import publish, stage, templates_for
     from .workbook_io import RunLock
     from .writeback import commit
@@ -47,13 +53,17 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     staging = None
     try:
         if dry_run:
+            progress("读取台账、计算状态")
             outcome = _evaluate(path, run_date)
             return RunReport(_code(outcome), summary_text(outcome, mode="dry-run"), outcome)
         with RunLock(path):
+            progress("读取台账、计算状态")
             outcome = _evaluate(path, run_date)
             checkpoint("after-evaluate")
+            progress(f"生成督办单（{len(outcome.new_notices)} 份新发）")
             staging = stage(outcome, out_root, templates_for(outcome, path, templates))
             checkpoint("after-stage")
+            progress("备份并写回台账")
             saved = commit(path, outcome)
             checkpoint("after-replace")
     except LedgerError as exc:
@@ -65,6 +75,35 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     text = summary_text(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
     (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True)
+
+
+def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
+                  templates: Path | None = None) -> RunReport:
+    """`ledger report`: the 通报 of a month / quarter / half-year / year, from the workbook alone."""
+    from dataclasses import replace
+
+    from .outputs import templates_for
+    from .reports import render_period
+    from .stats import parse_period
+
+    try:
+        try:
+            period = parse_period(period_text)
+        except ValueError as exc:
+            raise LedgerError(str(exc)) from None
+        loaded = load(path, run_date)
+        err = config_error(loaded)
+        if err:
+            raise err
+        # figures come from the log as it stands: notices a run would issue today are not counted
+        outcome = replace(evaluate_all(loaded, run_date), new_notices=())
+        folder = templates_for(outcome, path, templates)
+        out_dir = out_root / period.label
+        files = render_period(outcome, period, out_dir, folder)
+    except LedgerError as exc:
+        return _fatal(exc)
+    text = "\n".join([f"已生成{period.label}通报：", *(f"  {f}" for f in files)])
+    return RunReport(0, text, outcome, out_dir=out_dir)
 
 
 def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,

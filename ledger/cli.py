@@ -5,6 +5,7 @@
     ledger check 台账.xlsx [--date D]          validation only, nothing written
     ledger reprint 台账.xlsx 黄督〔2026〕7号     re-render a notice already in the log
     ledger restore 台账.xlsx [--pick N]        list backups / put one back
+    ledger report 台账.xlsx --period 2026Q3    通报 for a month / quarter / half / year
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -12,6 +13,7 @@ Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from datetime import date
@@ -45,12 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
     run.add_argument("--dry-run", action="store_true", help="试运行：只显示结果，不修改台账、不占用编号")
     run.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹（默认见参数“模板目录”，再默认内置模板）")
+    _output_options(run)
 
     rp = sub.add_parser("reprint", help="补打督办记录中已有的督办单", description="按督办单编号（或任务编号，取其最近一份）重新生成督办单。")
     rp.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     rp.add_argument("number", help="督办单编号，如 黄督〔2026〕7号；或任务编号")
     rp.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
     rp.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
+
+    rp2 = sub.add_parser("report", help="生成月度、季度、半年或年度通报（年度另附考核表）",
+                         description="按台账和督办记录生成一个期间的通报；年度期间另生成年度考核表。")
+    rp2.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    rp2.add_argument("--period", required=True, help="期间：2026-11（月）、2026Q3（季度）、2026H1（半年）、2026（年度）")
+    rp2.add_argument("--date", type=_date, default=None, help="成文日期（默认今天）")
+    rp2.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    rp2.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
 
     rs = sub.add_parser("restore", help="列出台账的备份，或用其中一份恢复台账",
                         description="不加 --pick 时列出备份；加 --pick 序号 时用该备份恢复台账（恢复前先备份当前文件）。")
@@ -61,7 +72,34 @@ def build_parser() -> argparse.ArgumentParser:
                            description="检查台账数据，一次列出全部问题；不写入任何内容。")
     check.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     check.add_argument("--date", type=_date, default=None, help="按哪一天检查（默认今天）")
+    _output_options(check)
     return p
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quiet", action="store_true", help="只显示需要处理的问题，不显示进度和摘要")
+    group.add_argument("--json", action="store_true", help="以 JSON 输出结果（供其他程序调用）")
+
+
+class _Progress:
+    """Stage lines on stderr with the time each stage took, so a long run visibly moves."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled, self.clock, self.started, self.current = enabled, time.perf_counter, None, None
+
+    def __call__(self, stage: str) -> None:
+        self.finish()
+        if self.enabled:
+            print(f"… {stage}", end="", file=sys.stderr, flush=True)
+        self.current, self.started = stage, self.clock()
+
+    def finish(self) -> None:
+        if self.enabled and self.current is not None:
+            print(f"（{self.clock() - self.started:.1f} 秒）", file=sys.stderr, flush=True)
+        self.current = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from .batch import run_weekly
 
-            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+            progress = _Progress(not (args.quiet or args.json))
+            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates, progress)
+            progress.finish()
+        elif args.command == "report":
+            from .batch import report_period
+
+            report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
         elif args.command == "restore":
             from .restore import list_backups, listing_text, restore
 
@@ -118,8 +162,30 @@ def main(argv: list[str] | None = None) -> int:
             where = "详细信息：\n" + detail
         print(f"程序内部错误，本次运行未完成（台账未被修改）。请把此信息发给维护人员：{where}")
         return 3
-    print(report.text)
+    try:
+        _show(args, report)
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error of the run
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
     return report.exit_code
+
+
+def _show(args: argparse.Namespace, report) -> None:
+    if getattr(args, "json", False):
+        import json
+
+        from .summary import report_json
+
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    elif getattr(args, "quiet", False):
+        problems = [line for line in report.text.splitlines() if line.startswith(("  督办台账!", "未能运行", "  "))
+                    and ("!" in line or line.startswith("未能运行"))]
+        if problems:
+            print("\n".join(problems))
+    else:
+        print(report.text)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 from .errors import LedgerError
@@ -34,9 +35,8 @@ def safe_filename(text: str, limit: int = 80) -> str:
 
 def run_notices(outcome: Outcome) -> list[Notice]:
     """The notices that belong to this run date: earlier attempts at the same date included."""
-    batch = outcome.batch
     ids = {t.id for t in outcome.loaded.tasks.tasks}
-    return [n for n in (*outcome.loaded.log, *outcome.new_notices) if n.batch == batch and n.task_id in ids]
+    return [n for n in outcome.batch_notices if n.task_id in ids]
 
 
 def templates_for(outcome: Outcome, workbook: Path, override: Path | None):
@@ -63,7 +63,29 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     notices = run_notices(outcome)
     if notices:
         render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates, checked=True)
+    from .reports import render_period, render_weekly
+    from .stats import periods_just_ended
+
+    render_weekly(outcome, staging, templates)
+    for period in periods_just_ended(previous_run_date(outcome), outcome.run_date):
+        render_period(outcome, period, staging, templates)
     return staging
+
+
+def previous_run_date(outcome: Outcome):
+    """The last run before this one: the latest 更新日期 written into the task sheet, or the latest
+    notice in the log (a run that issued nothing still leaves its date in 更新日期). A rerun of the
+    same date sees the same previous run, so it reproduces the same period reports."""
+    T = outcome.run_date
+    seen = [n.issued for n in outcome.loaded.log if n.issued < T]
+    ts = outcome.loaded.tasks
+    col = ts.status_columns.get("更新日期")
+    if col is not None:
+        for t in ts.tasks:
+            v = ts.sheet.value(t.row, col)
+            if isinstance(v, date) and v < T:
+                seen.append(v)
+    return max(seen, default=None)
 
 
 def publish(staging: Path, out_dir: Path) -> list[Path]:

@@ -57,6 +57,12 @@ class Outcome:
         return self.run_date.isoformat()
 
     @property
+    def batch_notices(self) -> tuple[Notice, ...]:
+        """The notices of this run date: issued now, or by an earlier attempt at the same date that
+        was interrupted after its commit. Documents and summaries of a run are built from these."""
+        return tuple(n for n in (*self.loaded.log, *self.new_notices) if n.batch == self.batch)
+
+    @property
     def row_problems(self) -> list[Problem]:
         return [p for e in self.evaluations for p in e.problems]
 

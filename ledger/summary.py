@@ -69,3 +69,34 @@ def fatal_text(exc: LedgerError) -> str:
     if len(exc.problems) > MAX_LISTED:
         lines.append(f"  ……另有 {len(exc.problems) - MAX_LISTED} 处")
     return "\n".join(lines)
+
+
+def report_json(report) -> dict:
+    """The run as data for scripts (`ledger run --json`): stable keys, ISO dates, Chinese values."""
+    outcome = report.outcome
+    problems = [] if report.error is None else list(report.error.problems)
+    data: dict = {
+        "exit_code": report.exit_code,
+        "written": report.written,
+        "message": report.error.message if report.error else "",
+        "problems": [_problem_json(p) for p in problems],
+        "out_dir": str(report.out_dir) if report.out_dir else None,
+        "backup": str(report.backup) if report.backup else None,
+    }
+    if outcome is not None:
+        data.update({
+            "run_date": outcome.run_date.isoformat(),
+            "workbook": str(outcome.loaded.book.path),
+            "tasks": len(outcome.evaluations),
+            "states": outcome.state_counts(),
+            "issued": [{"number": n.number, "task_id": n.task_id, "color": n.color, "units": list(n.units),
+                        "deadline": n.deadline.isoformat() if n.deadline else None,
+                        "overdue_days": n.overdue_days} for n in outcome.new_notices],
+        })
+        data["problems"] += [_problem_json(p) for e in outcome.evaluations for p in e.problems]
+    return data
+
+
+def _problem_json(p: Problem) -> dict:
+    return {"sheet": p.location.sheet, "row": p.location.row, "column": p.location.column,
+            "severity": p.severity.value, "message": p.message, "hint": p.hint, "text": p.text()}

@@ -30,8 +30,8 @@ def test_run_publishes_the_documents_of_its_notices(sample, tmp_path):
     out = tmp_path / "out"
     r = run_weekly(sample, RUN, out)
     day = out / "2026-11-23"
-    assert sorted(p.name for p in day.iterdir()) == ["督办单.html", "红色督办单.docx", "蓝色督办短信.xlsx",
-                                                      "运行摘要.txt", "黄色督办单.docx"]
+    assert sorted(p.name for p in day.iterdir()) == ["周汇总.docx", "周汇总.html", "督办单.html", "红色督办单.docx",
+                                                      "蓝色督办短信.xlsx", "运行摘要.txt", "黄色督办单.docx"]
     assert not list(out.glob(".staging-*"))
     red = docx_text(day / "红色督办单.docx")
     assert all(n.number in red for n in r.outcome.new_notices if n.color == "红")
@@ -87,3 +87,32 @@ def test_safe_filename_stays_in_its_folder(text, expected, tmp_path):
     name = safe_filename(text)
     assert name == expected
     assert (tmp_path / name).resolve().parent == tmp_path.resolve()
+
+
+def test_period_bulletin_on_the_first_run_of_a_new_month_and_again_on_a_rerun(sample, tmp_path):
+    out = tmp_path / "out"
+    run_weekly(sample, RUN, out)
+    # no notice between the runs is needed: 更新日期 remembers the previous run
+    first = run_weekly(sample, date(2026, 12, 7), out)
+    names = sorted(p.name for p in (out / "2026-12-07").iterdir())
+    assert "通报_2026年11月.docx" in names and "通报_2026年11月.html" in names
+    assert not [n for n in names if "第四季度" in n]
+    bulletin = (out / "2026-12-07" / "通报_2026年11月.docx").read_bytes()
+    again = run_weekly(sample, date(2026, 12, 7), out)
+    assert again.outcome.new_notices == () and first.outcome.new_notices
+    assert (out / "2026-12-07" / "通报_2026年11月.docx").read_bytes() == bulletin
+    later = run_weekly(sample, date(2026, 12, 14), out)
+    assert not [p for p in (out / "2026-12-14").iterdir() if p.name.startswith("通报")]
+    assert later.exit_code == 1
+
+
+def test_report_command_for_a_quarter_and_a_bad_period(sample, tmp_path):
+    from ledger.batch import report_period
+
+    run_weekly(sample, RUN, tmp_path / "out")
+    r = report_period(sample, "2026Q4", tmp_path / "out", date(2026, 12, 7))
+    assert r.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "2026年第四季度").iterdir()) == [
+        "通报_2026年第四季度.docx", "通报_2026年第四季度.html"]
+    r = report_period(sample, "2026Q5", tmp_path / "out", date(2026, 12, 7))
+    assert r.exit_code == 2 and r.text.startswith("未能运行：期间“2026Q5”无法识别")

@@ -1,0 +1,300 @@
+"""桌面快捷方式: a Desktop launcher for the weekly run of one workbook (`ledger shortcut 台账.xlsx`).
+
+Clerks start the weekly batch by double-clicking an icon, not by typing a command. The launcher
+runs ``<python> -m ledger.cli run <台账> --out <输出文件夹> --open`` in a console window that stays
+open until the clerk has read the run summary.
+
+- Windows: a ``.cmd`` file (a ``.lnk`` would need pywin32). cmd.exe decodes every line with the
+  console code page in force when it reads that line, so the file is UTF-8 without BOM and all
+  bytes up to and including ``chcp 65001`` are ASCII. Paths are double-quoted; ``%`` is doubled
+  because batch files expand ``%…%`` even inside quotes; ``"`` and line breaks cannot be quoted
+  in cmd at all and are refused.
+- Linux (统信 UOS、麒麟 and other freedesktop desktops): a ``.desktop`` entry with Terminal=true.
+  The command reaches a fixed ``sh -c`` script as ``"$@"``, so paths are quoted only by the
+  desktop-entry Exec rules, never by shell rules.
+
+Finding the Desktop is the fiddly part: OneDrive and group policy move it on Windows, and a Chinese
+locale names it 桌面 on Linux. The registry reader and the environment are injectable for tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .errors import LedgerError
+
+TITLE = "督办台账每周运行"
+OUT_DIR_NAME = "督办输出"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+SHELL_FOLDERS_KEY = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
+DONE_MESSAGE = "运行结束。请阅读上面的运行摘要：督办单和运行摘要.txt 在摘要所列的输出文件夹中。"
+PRESS_ENTER = "按回车键关闭窗口"
+# The Linux launcher's shell script. The command arrives as positional arguments ("$@"), so no
+# path is ever pasted into shell source; the messages are constants without quotes.
+WAIT_SCRIPT = f"\"$@\"; echo; echo '{DONE_MESSAGE}'; printf '{PRESS_ENTER}'; read _"
+
+RegistryReader = Callable[[], str | None]
+
+
+def launcher_name(workbook: Path) -> str:
+    """督办台账每周运行（台账）: the icon's title, safe as a file name on Windows and Linux."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", workbook.stem).strip(" .") or "台账"
+    return f"{TITLE}（{stem}）"
+
+
+def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Path | None = None,
+                    platform: str | None = None, python: Path | None = None) -> Path:
+    """Write the launcher for `workbook` onto the Desktop and return the file written."""
+    platform = platform or _current_platform()
+    if platform not in ("windows", "linux"):
+        raise LedgerError(f"暂不支持在此系统（{platform}）上创建桌面快捷方式：目前支持 Windows 和 Linux。")
+    workbook = _absolute(workbook)
+    if not workbook.is_file():
+        raise LedgerError(f"找不到台账文件“{workbook}”：请检查文件名和所在文件夹，或先用 ledger init 新建台账。")
+    if workbook.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise LedgerError(f"“{workbook.name}”不是 .xlsx/.xlsm 台账：旧版 .xls 请先在 Excel/WPS 中“另存为”.xlsx 格式。")
+    out_dir = _absolute(out_dir) if out_dir is not None else workbook.parent / OUT_DIR_NAME
+    if not python and not sys.executable:
+        raise LedgerError("无法确定 Python 程序的位置：请用 --python 指定 python.exe 的完整路径。")
+    python = _absolute(python or Path(sys.executable))
+    desktop = _absolute(desktop) if desktop is not None else find_desktop(platform)
+    if not desktop.is_dir():
+        raise LedgerError(f"找不到桌面文件夹“{desktop}”：请用 --desktop 指定要放快捷方式的文件夹。")
+
+    if platform == "windows":
+        text = cmd_text(str(workbook), str(out_dir), str(python))
+        target = desktop / f"{launcher_name(workbook)}.cmd"
+        data = text.encode("utf-8")  # no BOM: cmd.exe would try to run the BOM as a command
+    else:
+        text = desktop_entry_text(str(workbook), str(out_dir), str(python), launcher_name(workbook))
+        target = desktop / f"{launcher_name(workbook)}.desktop"
+        data = text.encode("utf-8")
+    try:
+        target.write_bytes(data)
+        if platform == "linux":
+            target.chmod(0o755)
+    except OSError as exc:
+        raise LedgerError(f"无法在“{desktop}”中写入快捷方式（{exc.strerror or exc}）：请检查该文件夹是否可写。") from exc
+    if platform == "linux":
+        _trust(target)
+    return target
+
+
+def cmd_text(workbook: str, out_dir: str, python: str) -> str:
+    """The .cmd launcher for Windows paths given as text (CRLF line endings)."""
+    for path in (workbook, out_dir, python):
+        if '"' in path or "\n" in path or "\r" in path:
+            raise LedgerError(f"路径“{path.strip()}”中含有英文双引号或换行，无法写入 Windows 快捷方式：请把文件夹或文件改名后重试。")
+    folder = _windows_parent(workbook)
+    lines = [
+        "@echo off",
+        "chcp 65001 >nul",  # from here on cmd.exe reads the file as UTF-8
+        "setlocal EnableExtensions DisableDelayedExpansion",  # a "!" in a path stays literal
+        f"title {TITLE}",
+        f"pushd {_cmd_quote(folder)}",  # unlike `cd /d`, also enters \\server\share folders
+        f"{_cmd_quote(python)} -m ledger.cli run {_cmd_quote(workbook)} --out {_cmd_quote(out_dir)} --open",
+        "echo.",
+        f"echo {DONE_MESSAGE}",
+        "pause",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def desktop_entry_text(workbook: str, out_dir: str, python: str, name: str) -> str:
+    """The freedesktop .desktop launcher (Terminal=true; the shell waits for Enter at the end)."""
+    for path in (workbook, out_dir, python):
+        if "\n" in path or "\r" in path:
+            raise LedgerError(f"路径“{path.strip()}”中含有换行，无法写入桌面快捷方式：请把文件夹或文件改名后重试。")
+    argv = ["/bin/sh", "-c", WAIT_SCRIPT, "ledger", python, "-m", "ledger.cli", "run", workbook,
+            "--out", out_dir, "--open"]
+    exec_line = " ".join(_exec_quote(a) for a in argv)
+    lines = [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Version=1.0",
+        f"Name={_string_escape(name)}",
+        f"Comment={_string_escape('每周运行督办台账：计算状态、发出督办单、回写台账')}",
+        f"Exec={_string_escape(exec_line)}",
+        f"Path={_string_escape(str(Path(workbook).parent))}",
+        "Terminal=true",
+        "Icon=x-office-spreadsheet",
+        "Categories=Office;",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def find_desktop(platform: str, env: Mapping[str, str] | None = None, *,
+                 registry: RegistryReader | None = None) -> Path:
+    """The user's real Desktop folder. `registry` returns the raw (unexpanded) value of
+    User Shell Folders\\Desktop or None; by default it is read with winreg when available."""
+    env = os.environ if env is None else env
+    if platform == "windows":
+        found = _windows_desktop(env, registry or _registry_desktop)
+    else:
+        found = _linux_desktop(env)
+    if found is None:
+        raise LedgerError("找不到桌面文件夹：请用 --desktop 指定要放快捷方式的文件夹。")
+    return found
+
+
+def open_folder(path: Path) -> bool:
+    """Show `path` in the file manager; True when an opener was started. Never raises: this is a
+    courtesy at the end of a run and must not turn a finished run into a failure."""
+    try:
+        if not Path(path).is_dir():
+            return False
+        if sys.platform.startswith("win"):
+            os.startfile(str(path))  # type: ignore[attr-defined]  # Windows only
+            return True
+        opener = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
+        if opener is None:
+            return False
+        subprocess.Popen([opener, str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+        return True
+    except Exception:  # noqa: BLE001 - see docstring
+        return False
+
+
+# --- Windows -------------------------------------------------------------------------------------
+
+def _cmd_quote(path: str) -> str:
+    return '"' + path.replace("%", "%%") + '"'
+
+
+def _windows_parent(path: str) -> str:
+    cut = max(path.rfind("\\"), path.rfind("/"))
+    parent = path[:cut] if cut > 0 else path
+    return parent + "\\" if parent.endswith(":") else parent  # "D:" alone means D:'s current folder
+
+
+def _windows_desktop(env: Mapping[str, str], registry: RegistryReader) -> Path | None:
+    raw = registry()
+    if raw:
+        candidate = _windows_path(_expand_percent(raw, env))
+        if candidate is not None and candidate.is_dir():
+            return candidate
+    for var, names in (("OneDrive", ("Desktop", "桌面")), ("OneDriveCommercial", ("Desktop", "桌面")),
+                       ("USERPROFILE", ("Desktop", "桌面"))):
+        base = _windows_path(_env_get(env, var) or "")
+        for name in names:
+            if base is not None and (base / name).is_dir():
+                return base / name
+    return None
+
+
+def _registry_desktop() -> str | None:
+    try:
+        import winreg
+    except ImportError:  # not Windows
+        return None
+    try:
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, SHELL_FOLDERS_KEY) as key:
+            value, _kind = winreg.QueryValueEx(key, "Desktop")
+    except OSError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _env_get(env: Mapping[str, str], name: str) -> str | None:
+    """Environment lookup, case-insensitive as on Windows."""
+    if name in env:
+        return env[name]
+    folded = name.casefold()
+    return next((v for k, v in env.items() if k.casefold() == folded), None)
+
+
+def _expand_percent(text: str, env: Mapping[str, str]) -> str:
+    """%USERPROFILE%\\Desktop → C:\\Users\\x\\Desktop (REG_EXPAND_SZ); unknown names stay as they are."""
+    return re.sub(r"%([^%]+)%", lambda m: _env_get(env, m.group(1)) or m.group(0), text)
+
+
+def _windows_path(text: str) -> Path | None:
+    # Path accepts "/" on Windows (and turns it into "\"), so this is exact there and lets the
+    # same lookup run on POSIX in the tests.
+    return Path(text.replace("\\", "/")) if text.strip() else None
+
+
+# --- Linux ---------------------------------------------------------------------------------------
+
+def _linux_desktop(env: Mapping[str, str]) -> Path | None:
+    home = Path(env.get("HOME") or Path.home())
+    for candidate in (_xdg_user_dir(env), _user_dirs_file(env, home)):
+        # user-dirs.dirs sets the Desktop to $HOME to mean "no Desktop"
+        if candidate is not None and candidate != home and candidate.is_dir():
+            return candidate
+    for name in ("Desktop", "桌面"):
+        if (home / name).is_dir():
+            return home / name
+    return None
+
+
+def _xdg_user_dir(env: Mapping[str, str]) -> Path | None:
+    tool = shutil.which("xdg-user-dir", path=env.get("PATH"))
+    if tool is None:
+        return None
+    try:
+        done = subprocess.run([tool, "DESKTOP"], env=dict(env), capture_output=True, timeout=10,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = os.fsdecode(done.stdout).strip()
+    return Path(text) if done.returncode == 0 and text.startswith("/") else None
+
+
+def _user_dirs_file(env: Mapping[str, str], home: Path) -> Path | None:
+    config = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
+    try:
+        lines = (config / "user-dirs.dirs").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        m = re.fullmatch(r'\s*XDG_DESKTOP_DIR\s*=\s*"(.*)"\s*', line)
+        if m:
+            value = re.sub(r"\\(.)", r"\1", m.group(1))  # the file is shell-quoted
+            if value.startswith("$HOME"):
+                return home / value[len("$HOME"):].lstrip("/")
+            return Path(value) if value.startswith("/") else None
+    return None
+
+
+def _exec_quote(arg: str) -> str:
+    """One Exec argument per the Desktop Entry spec: double quotes, with `"` `` ` `` `$` `\\`
+    backslash-escaped inside; a literal % is %% (field codes)."""
+    quoted = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+    return quoted.replace("%", "%%")
+
+
+def _string_escape(value: str) -> str:
+    """The key-file escaping of string values, applied before Exec unquoting (hence \\\\ for \\)."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t")
+
+
+def _trust(target: Path) -> None:
+    """Mark the launcher trusted so GNOME-style desktops run it on double-click (best effort)."""
+    gio = shutil.which("gio")
+    if gio is None:
+        return
+    try:
+        subprocess.run([gio, "set", str(target), "metadata::trusted", "true"], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        pass
+
+
+def _current_platform() -> str:
+    if sys.platform.startswith("win"):
+        return "windows"
+    return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+def _absolute(path: Path) -> Path:
+    # abspath, not resolve(): resolve() would turn a mapped drive Z:\ into \\server\share and
+    # follow links the clerk deliberately made.
+    return Path(os.path.abspath(Path(path).expanduser()))

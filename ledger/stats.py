@@ -1,0 +1,515 @@
+"""Figures for the weekly summary, the 通报 and the annual score table (SPEC §4).
+
+Every figure comes from the ledger rows and the 督办记录 log (plus the notices of the current run),
+never from the clock, so a report can be reproduced later from the same workbook. Pure pandas
+aggregation, no file IO; pandas is imported inside the functions so `ledger --help` stays fast.
+
+Definitions. A task with several lead units counts once for every lead unit; a notice charges every
+unit in its 被督办单位; the 合计 row counts each task or notice once. Rows with data errors are left
+out of the weekly and period figures and listed in `excluded` (the annual 承办任务数 needs only a
+readable 交办日期 and 牵头单位).
+
+* 应办结 (the SPEC's 承办 column of the 通报): tasks whose effective deadline D falls in the
+  period. D, not 交办日期, because a period can only judge what fell due in it: a task assigned in
+  late September and due in November is judged once, in November; a 年底 task assigned in January
+  is not counted as undone in every month before December.
+* 办结: of those, accepted as done by the cut-off (办结日期 with 办结审核 not 不合格, or 销号日期).
+  按时办结: done on or before D. 按时办结率 = 按时办结 ÷ 应办结 (the 按时办结率 that seed 003 wants
+  at 100%: on-time completions over everything that should have been completed); None (shown
+  "—") when nothing fell due.
+* 逾期未办结: a stock at the cut-off, whatever period the task fell due in: D before the cut-off
+  and not done by the cut-off (a task due on the cut-off day itself is 今日到期, not yet overdue).
+* Notices: 督办记录 rows (and this run's) issued from the period's first day to the cut-off.
+* The cut-off is the period's last day, or the run date when the period is not over (then the
+  report is provisional — 暂计 — and tasks due after the run date are not counted).
+* Annual 承办任务数 (第九条 thresholds): tasks whose 交办日期 is in the year.
+* 第十条: a unit is listed for year Y when it received ≥ N 红 in Y, or when the 红 notices of one
+  task to it reached N during Y (that task's 红 of earlier years count too: "同一督办事项N次").
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+COLORS = ("蓝", "黄", "红")
+_CN_QUARTER = "一二三四"
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    kind: str       # week | month | quarter | half | year
+    start: date
+    end: date
+    label: str      # 2026年第三季度, 2026年11月, 2026年上半年, 2026年, 2026年11月17日至11月23日
+
+    @property
+    def title_label(self) -> str:
+        """The label as it reads inside a title: 2026年度 for a year."""
+        return f"{self.start.year}年度" if self.kind == "year" else self.label
+
+    @property
+    def slot(self) -> int:
+        """Position of the period in its year (month 1–12, quarter 1–4, half 1–2, year 1)."""
+        if self.kind == "month":
+            return self.start.month
+        if self.kind == "quarter":
+            return (self.start.month - 1) // 3 + 1
+        if self.kind == "half":
+            return 1 if self.start.month == 1 else 2
+        return 1
+
+
+def month(year: int, m: int) -> Period:
+    return Period("month", date(year, m, 1), date(year, m, _cal.monthrange(year, m)[1]), f"{year}年{m}月")
+
+
+def quarter(year: int, q: int) -> Period:
+    end_m = 3 * q
+    return Period("quarter", date(year, end_m - 2, 1), date(year, end_m, _cal.monthrange(year, end_m)[1]),
+                  f"{year}年第{_CN_QUARTER[q - 1]}季度")
+
+
+def half(year: int, h: int) -> Period:
+    return Period("half", date(year, 1 if h == 1 else 7, 1), date(year, 6, 30) if h == 1 else date(year, 12, 31),
+                  f"{year}年{'上' if h == 1 else '下'}半年")
+
+
+def year_period(year: int) -> Period:
+    return Period("year", date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+
+def week_ending(day: date) -> Period:
+    """The 7 days ending on `day` (the weekly summary's window)."""
+    start = day - timedelta(days=6)
+    tail = f"{day.month}月{day.day}日" if start.year == day.year else f"{day.year}年{day.month}月{day.day}日"
+    return Period("week", start, day, f"{start.year}年{start.month}月{start.day}日至{tail}")
+
+
+_PERIOD_FORMS = (
+    (re.compile(r"^(\d{4})[-/.]?(\d{1,2})$|^(\d{4})年(\d{1,2})月(?:份)?$"), "month"),
+    (re.compile(r"^(\d{4})[-]?Q([1-4])$|^(\d{4})年?第?([一二三四1-4])季度$"), "quarter"),
+    (re.compile(r"^(\d{4})[-]?H([12])$|^(\d{4})年?([上下])半年$"), "half"),
+    (re.compile(r"^(\d{4})(?:年度?)?$"), "year"),
+)
+PERIOD_HINT = "请写成 2026-11（月）、2026Q3（季度）、2026H1（半年）或 2026（全年）"
+
+
+def parse_period(text: str) -> Period:
+    """"2026-11" | "2026Q3" | "2026H1" | "2026" (and 2026年11月, 2026年第三季度, 2026年上半年, 2026年)."""
+    import unicodedata
+
+    s = "".join(unicodedata.normalize("NFKC", str(text)).split()).upper()
+    for pattern, kind in _PERIOD_FORMS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        groups = [g for g in m.groups() if g is not None]
+        year = int(groups[0])
+        if not 1990 <= year <= 2100:
+            break
+        if kind == "year":
+            return year_period(year)
+        part = groups[1]
+        if kind == "month":
+            if not 1 <= int(part) <= 12:
+                raise ValueError(f"期间“{text}”中的月份{int(part)}不存在：{PERIOD_HINT}")
+            return month(year, int(part))
+        if kind == "quarter":
+            return quarter(year, int(part) if part.isdigit() else _CN_QUARTER.index(part) + 1)
+        return half(year, 1 if part in ("1", "上") else 2)
+    raise ValueError(f"期间“{text}”无法识别：{PERIOD_HINT}")
+
+
+def periods_just_ended(prev_run: date | None, run_date: date) -> list[Period]:
+    """Month, quarter, half-year and year periods that ended after the previous run and before
+    `run_date`: prev_run ≤ end < run_date. The first run after a period reports it; a rerun on the
+    same date reports it again (pass the latest run *before* run_date, see `previous_run`).
+    No previous run → [] (a first run does not report the past). Ordered by end, shorter first."""
+    if prev_run is None or prev_run >= run_date:
+        return []
+    found: list[Period] = []
+    for year in range(prev_run.year, run_date.year + 1):
+        candidates = ([month(year, m) for m in range(1, 13)] + [quarter(year, q) for q in range(1, 5)]
+                      + [half(year, 1), half(year, 2), year_period(year)])
+        found += [p for p in candidates if prev_run <= p.end < run_date]
+    order = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+    return sorted(found, key=lambda p: (p.end, order[p.kind]))
+
+
+def previous_run(notices, run_date: date) -> date | None:
+    """The latest 批次 (issue date) in the log before `run_date`, or None."""
+    return max((n.issued for n in notices if n.issued < run_date), default=None)
+
+
+# --- result records ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskLine:
+    task_id: str
+    content: str
+    units: tuple[str, ...]
+    due: date | None
+    days: int | None = None         # days overdue (or None)
+    level: str = ""                 # highest colour issued (蓝/黄/红) or ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WeeklyRow:
+    unit: str
+    new: int = 0                    # 新交办
+    on_time: int = 0                # 按时办结 this week
+    late: int = 0                   # 逾期办结 this week
+    due_soon: int = 0               # open, due from the run date to 7 days later
+    overdue_none: int = 0           # overdue, no notice yet
+    overdue_blue: int = 0
+    overdue_yellow: int = 0
+    overdue_red: int = 0
+    issued_blue: int = 0            # notices of this run
+    issued_yellow: int = 0
+    issued_red: int = 0
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_none + self.overdue_blue + self.overdue_yellow + self.overdue_red
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    period: Period
+    rows: tuple[WeeklyRow, ...]
+    total: WeeklyRow
+    due_soon: tuple[TaskLine, ...]
+    overdue: tuple[TaskLine, ...]
+    issued: tuple                   # the run's Notice records
+    excluded: tuple[str, ...]       # task ids (or 第N行) left out: data errors
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    unit: str
+    due: int = 0                    # 应办结
+    done: int = 0                   # 办结
+    on_time: int = 0                # 按时办结
+    rate: float | None = None       # 按时办结率
+    overdue_open: int = 0           # 逾期未办结 at the cut-off
+    blue: int = 0
+    yellow: int = 0
+    red: int = 0
+    points: int = 0                 # 扣分
+
+
+@dataclass(frozen=True)
+class RedTask:
+    task_id: str
+    content: str
+    units: tuple[str, ...]
+    numbers: tuple[str, ...]
+    due: date | None
+    overdue_days: int | None        # at the cut-off, or when it was done
+    done: date | None               # finished by the cut-off on this day, else None
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    unit: str
+    tasks: int = 0                  # 承办任务数 (交办日期 in the year)
+    blue: int = 0
+    yellow: int = 0
+    red: int = 0
+    deduction: int = 0
+    bonus_no_yellow: int = 0
+    bonus_no_red: int = 0
+    bonus_high_no_yellow: int = 0
+    bonus_high_no_red: int = 0
+    extra_ratio: int = 0            # 优岗比例, percent
+
+    @property
+    def bonus(self) -> int:
+        return self.bonus_no_yellow + self.bonus_no_red + self.bonus_high_no_yellow + self.bonus_high_no_red
+
+    @property
+    def total(self) -> int:
+        return self.bonus - self.deduction
+
+
+@dataclass(frozen=True)
+class Tenth:
+    """A unit on a 第十条 list."""
+
+    unit: str
+    reds: int                       # 红 received in the year
+    reason: str                     # 年度内累计3次 / 任务X累计2次
+
+
+@dataclass(frozen=True)
+class AnnualScores:
+    year: int
+    as_of: date
+    provisional: bool               # the year is not over: bonuses are 暂计
+    rows: tuple[AnnualRow, ...]
+    criticized: tuple[Tenth, ...]   # 全县通报批评并书面检讨
+    admonished: tuple[Tenth, ...]   # 诫勉谈话
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    period: Period
+    as_of: date
+    cutoff: date
+    provisional: bool
+    rows: tuple[PeriodRow, ...]
+    total: PeriodRow
+    assigned: int                   # 新交办 in the period (by 交办日期)
+    red_tasks: tuple[RedTask, ...]  # 点名通报
+    commended: tuple[str, ...]      # 表扬
+    excluded: tuple[str, ...]
+    annual: AnnualScores | None = None
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+def _finished_on(task) -> date | None:
+    """The day the task counts as done: 办结日期 (review not 不合格), or 销号 (struck off)."""
+    if task.closed is not None:
+        return task.done or task.closed
+    if task.done is not None and task.review != "不合格":
+        return task.done
+    return None
+
+
+class _Facts:
+    """A run's tasks and notices as two tidy frames: one row per (task, lead unit) and per
+    (notice, charged unit). Unit names are canonicalised through 单位名录 when there is one."""
+
+    def __init__(self, outcome, evaluations=None):
+        import pandas as pd
+
+        loaded = outcome.loaded
+        self.params, self.directory = loaded.params, loaded.units
+        evaluations = outcome.evaluations if evaluations is None else evaluations
+        self.tasks = {e.task.id: e for e in evaluations if e.task.id}
+        rows, excluded = [], []
+        for e in evaluations:
+            t = e.task
+            ok = e.state != "数据有误" and e.deadline.due is not None and t.lead
+            if not ok:
+                excluded.append(t.id or f"第{t.row}行")
+            for unit in t.lead:
+                rows.append(dict(task_id=t.id or f"第{t.row}行", unit=self.canon(unit), ok=bool(ok),
+                                 assigned=_ts(t.assigned), due=_ts(e.deadline.due), finished=_ts(_finished_on(t)),
+                                 state=e.state, level=e.level or "", content=t.content))
+        self.excluded = tuple(excluded)
+        self.tf = pd.DataFrame(rows, columns=["task_id", "unit", "ok", "assigned", "due", "finished", "state",
+                                              "level", "content"])
+        self.tf["ok"] = self.tf["ok"].astype(bool)    # an empty object column would select columns
+        for col in ("assigned", "due", "finished"):
+            self.tf[col] = pd.to_datetime(self.tf[col])
+        seen, notices = set(), []
+        for n in (*loaded.log, *outcome.new_notices):
+            if n.number not in seen:
+                seen.add(n.number)
+                notices.append(n)
+        self.notices = notices
+        nrows = []
+        for n in notices:
+            task = self.tasks.get(n.task_id)
+            units = n.units or (task.task.lead if task else ())
+            for unit in dict.fromkeys(self.canon(u) for u in units):
+                nrows.append(dict(number=n.number, task_id=n.task_id, color=n.color, issued=_ts(n.issued),
+                                  unit=unit))
+        self.nf = pd.DataFrame(nrows, columns=["number", "task_id", "color", "issued", "unit"])
+        self.nf["issued"] = pd.to_datetime(self.nf["issued"])
+
+    def canon(self, name: str) -> str:
+        unit = self.directory.resolve(name) if self.directory is not None else None
+        return unit.name if unit is not None else name
+
+    def order(self, units, score=None) -> list[str]:
+        """单位名录 order (others after it, by name); without a directory, by `score` then name."""
+        units = list(dict.fromkeys(units))
+        if self.directory is not None:
+            rank = {u.name: u.order for u in self.directory.units}
+            return sorted(units, key=lambda u: (rank.get(u, len(rank)), u))
+        return sorted(units, key=lambda u: ((score(u) if score else 0), u))
+
+    def points(self, color: str) -> int:
+        return self.params.int(f"{color}色扣分")
+
+
+def _ts(day: date | None):
+    import pandas as pd
+
+    return pd.Timestamp(day) if day is not None else pd.NaT
+
+
+def _count(frame, by: str = "unit") -> dict[str, int]:
+    return frame.groupby(by)["task_id"].nunique().to_dict() if len(frame) else {}
+
+
+def _colors(nf, mask) -> dict[str, dict[str, int]]:
+    """unit → colour → number of notices."""
+    part = nf[mask]
+    table = part.groupby(["unit", "color"])["number"].nunique().unstack(fill_value=0) if len(part) else None
+    return {u: {c: int(table.loc[u].get(c, 0)) for c in COLORS} for u in table.index} if table is not None else {}
+
+
+# --- weekly summary (§4.1) -------------------------------------------------------------------------
+
+def weekly_summary(outcome) -> WeeklySummary:
+    """The 7 days ending at the run date: newly assigned (交办日期 in the week), completed in the
+    week (on time / late), open tasks due from the run date to 7 days later, overdue open tasks
+    by the highest colour issued (this run included), and the notices of this run."""
+    import pandas as pd
+
+    T = outcome.run_date
+    week = week_ending(T)
+    f = _Facts(outcome)
+    tf = f.tf[f.tf["ok"]]
+    start, end, soon = pd.Timestamp(week.start), pd.Timestamp(T), pd.Timestamp(T + timedelta(days=7))
+    open_ = tf["state"].isin(["未到期", "临期", "今日到期", "逾期"])
+    parts = {
+        "new": tf["assigned"].between(start, end),
+        "on_time": tf["finished"].between(start, end) & (tf["finished"] <= tf["due"]),
+        "late": tf["finished"].between(start, end) & (tf["finished"] > tf["due"]),
+        "due_soon": open_ & tf["due"].between(end, soon),
+        "overdue_none": (tf["state"] == "逾期") & (tf["level"] == ""),
+        "overdue_blue": (tf["state"] == "逾期") & (tf["level"] == "蓝"),
+        "overdue_yellow": (tf["state"] == "逾期") & (tf["level"] == "黄"),
+        "overdue_red": (tf["state"] == "逾期") & (tf["level"] == "红"),
+    }
+    counts = {k: _count(tf[m]) for k, m in parts.items()}
+    issued_numbers = {n.number for n in outcome.batch_notices}
+    issued = _colors(f.nf, f.nf["number"].isin(issued_numbers))
+    units = f.order(set().union(*counts.values(), issued))
+
+    def row(unit: str) -> WeeklyRow:
+        c = issued.get(unit, {})
+        return WeeklyRow(unit, **{k: v.get(unit, 0) for k, v in counts.items()},
+                         issued_blue=c.get("蓝", 0), issued_yellow=c.get("黄", 0), issued_red=c.get("红", 0))
+
+    by_color = {c: sum(1 for n in outcome.batch_notices if n.color == c) for c in COLORS}
+    total = WeeklyRow("合计", **{k: int(tf[m]["task_id"].nunique()) for k, m in parts.items()},
+                      issued_blue=by_color["蓝"], issued_yellow=by_color["黄"], issued_red=by_color["红"])
+
+    def lines(mask, days: bool) -> tuple[TaskLine, ...]:
+        out = []
+        for tid, g in tf[mask].sort_values(["due", "task_id"]).groupby("task_id", sort=False):
+            first = g.iloc[0]
+            due = first["due"].date()
+            out.append(TaskLine(tid, first["content"], tuple(f.order(g["unit"])), due,
+                                (T - due).days if days else None, first["level"]))
+        return tuple(out)
+
+    overdue = tf["state"] == "逾期"
+    return WeeklySummary(week, tuple(row(u) for u in units), total, lines(parts["due_soon"], False),
+                         lines(overdue, True), outcome.batch_notices, f.excluded)
+
+
+# --- period report (§4.2) --------------------------------------------------------------------------
+
+def period_report(outcome, period: Period, evaluations=None, as_of: date | None = None) -> PeriodReport:
+    """The 通报 figures of `period` (definitions in the module docstring)."""
+    import pandas as pd
+
+    as_of = outcome.run_date if as_of is None else as_of
+    provisional = as_of <= period.end
+    cutoff = min(period.end, as_of)
+    f = _Facts(outcome, evaluations)
+    tf = f.tf[f.tf["ok"]]
+    s, c = pd.Timestamp(period.start), pd.Timestamp(cutoff)
+    finished = tf["finished"].notna() & (tf["finished"] <= c)
+    due = tf["due"].between(s, c)
+    masks = {"due": due, "done": due & finished, "on_time": due & finished & (tf["finished"] <= tf["due"]),
+             "overdue_open": (tf["due"] < c) & ~finished}
+    counts = {k: _count(tf[m]) for k, m in masks.items()}
+    in_period = f.nf["issued"].between(s, c)
+    colors = _colors(f.nf, in_period)
+
+    def row(unit: str, n: dict[str, int], col: dict[str, int], points: int) -> PeriodRow:
+        rate = n["on_time"] / n["due"] if n["due"] else None
+        return PeriodRow(unit, n["due"], n["done"], n["on_time"], rate, n["overdue_open"],
+                         col.get("蓝", 0), col.get("黄", 0), col.get("红", 0), points)
+
+    def unit_row(unit: str) -> PeriodRow:
+        col = colors.get(unit, {})
+        return row(unit, {k: v.get(unit, 0) for k, v in counts.items()}, col,
+                   sum(col.get(k, 0) * f.points(k) for k in COLORS))
+
+    rows = {u: unit_row(u) for u in set().union(*counts.values(), colors)}
+    units = f.order(rows, lambda u: (-(rows[u].rate if rows[u].rate is not None else -1), rows[u].points))
+    part = f.nf[in_period]
+    total = row("合计", {k: int(tf[m]["task_id"].nunique()) for k, m in masks.items()},
+                {k: int(part[part["color"] == k]["number"].nunique()) for k in COLORS},
+                sum(r.points for r in rows.values()))
+
+    reds = part[part["color"] == "红"]
+    red_tasks = []
+    for tid, g in reds.sort_values(["issued", "number"]).groupby("task_id", sort=False):
+        ev = f.tasks.get(tid)
+        notice_due = next((n.deadline for n in f.notices if n.task_id == tid and n.deadline), None)
+        D = ev.deadline.due if ev is not None and ev.deadline.due else notice_due
+        done = _finished_on(ev.task) if ev is not None else None
+        done = done if done is not None and done <= cutoff else None
+        days = max(((done or cutoff) - D).days, 0) if D else None
+        red_tasks.append(RedTask(tid, ev.task.content if ev else "", tuple(f.order(g["unit"])),
+                                 tuple(dict.fromkeys(g["number"])), D, days, done))
+    named = {u for r in red_tasks for u in r.units}
+    commended = tuple(u for u in units if rows[u].due and rows[u].on_time == rows[u].due and u not in named)
+    assigned = int(tf[tf["assigned"].between(s, c)]["task_id"].nunique())
+    annual = annual_scores(outcome, period.start.year, as_of=as_of) if period.kind == "year" else None
+    return PeriodReport(period, as_of, cutoff, provisional, tuple(rows[u] for u in units), total, assigned,
+                        tuple(red_tasks), commended, f.excluded, annual)
+
+
+# --- annual scores (§4.3, seed 004 第九条/第十条) ----------------------------------------------------
+
+def annual_scores(outcome, year: int, as_of: date | None = None) -> AnnualScores:
+    """Points per lead unit for `year`: −蓝色扣分/−黄色扣分/−红色扣分 per notice received; bonuses for
+    units with ≥ 加分门槛 tasks (无黄加分, 无红加分) and ≥ 高门槛 tasks (the further 高门槛 bonuses and
+    优岗 percentages); the 第十条 lists. Bonuses are provisional while the year is not over."""
+    import pandas as pd
+
+    as_of = outcome.run_date if as_of is None else as_of
+    f = _Facts(outcome)
+    p = f.params
+    tf = f.tf[f.tf["assigned"].dt.year == year]
+    tasks = _count(tf)
+    nf = f.nf[(f.nf["issued"].dt.year == year) & (f.nf["issued"] <= pd.Timestamp(as_of))]
+    colors = _colors(nf, nf["unit"].notna())
+
+    def row(unit: str) -> AnnualRow:
+        n, col = tasks.get(unit, 0), colors.get(unit, {})
+        b, y, r = (col.get(k, 0) for k in COLORS)
+        low, high = n >= p.int("加分门槛"), n >= p.int("高门槛")
+        return AnnualRow(
+            unit, n, b, y, r, sum(col.get(k, 0) * f.points(k) for k in COLORS),
+            p.int("无黄加分") if low and not y else 0, p.int("无红加分") if low and not r else 0,
+            p.int("高门槛无黄加分") if high and not y else 0, p.int("高门槛无红加分") if high and not r else 0,
+            (p.int("高门槛无黄优岗") if high and not y else 0) + (p.int("高门槛无红优岗") if high and not r else 0))
+
+    rows = {u: row(u) for u in set(tasks) | set(colors)}
+    units = f.order(rows, lambda u: -rows[u].total)
+    year_end = pd.Timestamp(min(as_of, date(year, 12, 31)))   # a task's later 红 belong to later years
+
+    def listed(threshold: int) -> tuple[Tenth, ...]:
+        out: list[Tenth] = []
+        if threshold < 1:
+            return ()   # 0 switches the list off
+        for unit in units:
+            reasons = [f"年度内累计{rows[unit].red}次"] if rows[unit].red >= threshold else []
+            reds = f.nf[(f.nf["unit"] == unit) & (f.nf["color"] == "红") & (f.nf["issued"] <= year_end)]
+            for tid, g in reds.sort_values(["issued", "number"]).groupby("task_id", sort=False):
+                if len(g) >= threshold and g["issued"].iloc[threshold - 1].year == year:
+                    reasons.append(f"任务{tid}累计{len(g)}次")
+            if reasons:
+                out.append(Tenth(unit, rows[unit].red, "；".join(reasons)))
+        return tuple(out)
+
+    return AnnualScores(year, as_of, as_of <= date(year, 12, 31), tuple(rows[u] for u in units),
+                        listed(p.int("通报批评红单数")), listed(p.int("诫勉谈话红单数")))
