@@ -125,12 +125,18 @@ def main() -> None:
                     except Exception:  # noqa: BLE001
                         damaged += 1
             except Exception:  # noqa: BLE001 — that is what we count
-                crashes.append(f"case {i}: {traceback.format_exc(limit=3)}")
+                crashes.append(f"case {i}: {traceback.format_exc(limit=8)}")
             if (i + 1) % 1000 == 0:
                 print(f"  {i + 1} 例，{time.perf_counter() - t:.0f}s，崩溃 {len(crashes)}", flush=True)
     print(f"模糊测试：{args.cases} 例（生成单元格 {args.cases - args.cases // 2}，损坏文件 {args.cases // 2}），"
           f"崩溃 {len(crashes)}，写坏文件 {damaged}；退出码分布 {codes}；用时 {time.perf_counter() - t:.0f}s")
-    for c in crashes[:5]:
+    kinds: dict[str, int] = {}
+    for c in crashes:
+        last = c.strip().splitlines()[-1]
+        kinds[last] = kinds.get(last, 0) + 1
+    for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:>4} × {kind}")
+    for c in crashes[:3]:
         print(c)
     sys.exit(1 if crashes or damaged else 0)
 

@@ -6,6 +6,7 @@
     ledger reprint 台账.xlsx 黄督〔2026〕7号     re-render a notice already in the log
     ledger restore 台账.xlsx [--pick N]        list backups / put one back
     ledger report 台账.xlsx --period 2026Q3    通报 for a month / quarter / half / year
+    ledger shortcut 台账.xlsx [--out DIR]      desktop launcher for the weekly run
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
     run.add_argument("--dry-run", action="store_true", help="试运行：只显示结果，不修改台账、不占用编号")
     run.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹（默认见参数“模板目录”，再默认内置模板）")
+    run.add_argument("--open", action="store_true", help="运行结束后打开本次的输出文件夹")
     _output_options(run)
 
     rp = sub.add_parser("reprint", help="补打督办记录中已有的督办单", description="按督办单编号（或任务编号，取其最近一份）重新生成督办单。")
@@ -73,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     check.add_argument("--date", type=_date, default=None, help="按哪一天检查（默认今天）")
     _output_options(check)
+
+    sc = sub.add_parser("shortcut", help="在桌面创建每周运行的快捷方式（双击即可运行）",
+                        description="在桌面创建快捷方式：双击即按当天日期运行本台账的每周督办，显示运行摘要并打开输出文件夹。")
+    sc.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    sc.add_argument("--out", type=Path, default=None, help="输出文件夹（默认为台账旁的“督办输出”）")
+    sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
     return p
 
 
@@ -116,6 +124,12 @@ def main(argv: list[str] | None = None) -> int:
 
             create_ledger(args.workbook, today=today, examples=not args.empty)
             print(f"已新建督办台账“{args.workbook}”：请在“督办台账”表中登记任务，在“单位名录”“参数设置”表中按本单位实际修改。")
+            return 0
+        if args.command == "shortcut":
+            from .shortcut import create_shortcut, usage_text
+
+            written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
+            print(usage_text(written, args.workbook, args.out))
             return 0
         if args.command == "run":
             from .batch import run_weekly
@@ -169,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
+    if getattr(args, "open", False) and report.written and report.out_dir is not None:
+        from .shortcut import open_folder
+
+        open_folder(report.out_dir)
     return report.exit_code
 
 

@@ -8,6 +8,7 @@ merged banners above it), and maps recognised headers to field keys.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,11 @@ def check_format(path: Path) -> None:
     check_sizes(path)
 
 
+# What zipfile/zlib raise for damaged archives (a flipped "version needed" field raises
+# NotImplementedError, a corrupt deflate stream zlib.error).
+ZIP_DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error,
+              ValueError, UnicodeDecodeError)
+
 MAX_PART_BYTES = 512 * 1024 * 1024      # a 50,000-task sheet unpacks to well under 100 MB
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 
@@ -107,7 +113,7 @@ def check_sizes(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_DAMAGE as exc:
         raise LedgerError(f"“{path.name}”无法打开（{exc}）：文件可能已损坏，请从备份恢复。") from exc
     if "[Content_Types].xml" not in {i.filename for i in infos}:
         raise LedgerError(f"“{path.name}”是压缩包但不是 Excel 工作簿：请选择督办台账的 .xlsx 文件。")
@@ -154,8 +160,8 @@ def _is_date1904(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             head = zf.read("xl/workbook.xml")[:4000]
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return False
+    except (KeyError, *ZIP_DAMAGE):
+        return False  # calamine reports a damaged workbook.xml in words the clerk can act on
     return b'date1904="1"' in head or b"date1904=\"true\"" in head
 
 

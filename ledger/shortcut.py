@@ -59,24 +59,23 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
         raise LedgerError(f"找不到台账文件“{workbook}”：请检查文件名和所在文件夹，或先用 ledger init 新建台账。")
     if workbook.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise LedgerError(f"“{workbook.name}”不是 .xlsx/.xlsm 台账：旧版 .xls 请先在 Excel/WPS 中“另存为”.xlsx 格式。")
-    out_dir = _absolute(out_dir) if out_dir is not None else workbook.parent / OUT_DIR_NAME
+    out_dir = _absolute(out_dir) if out_dir is not None else default_out_dir(workbook)
     if not python and not sys.executable:
-        raise LedgerError("无法确定 Python 程序的位置：请用 --python 指定 python.exe 的完整路径。")
+        raise LedgerError("无法确定 Python 程序的位置：请在安装了督办台账的 Python 中运行 ledger shortcut。")
     python = _absolute(python or Path(sys.executable))
     desktop = _absolute(desktop) if desktop is not None else find_desktop(platform)
     if not desktop.is_dir():
         raise LedgerError(f"找不到桌面文件夹“{desktop}”：请用 --desktop 指定要放快捷方式的文件夹。")
 
+    name = launcher_name(workbook)
     if platform == "windows":
+        target = desktop / f"{name}.cmd"
         text = cmd_text(str(workbook), str(out_dir), str(python))
-        target = desktop / f"{launcher_name(workbook)}.cmd"
-        data = text.encode("utf-8")  # no BOM: cmd.exe would try to run the BOM as a command
     else:
-        text = desktop_entry_text(str(workbook), str(out_dir), str(python), launcher_name(workbook))
-        target = desktop / f"{launcher_name(workbook)}.desktop"
-        data = text.encode("utf-8")
+        target = desktop / f"{name}.desktop"
+        text = desktop_entry_text(str(workbook), str(out_dir), str(python), name)
     try:
-        target.write_bytes(data)
+        target.write_bytes(text.encode("utf-8"))  # no BOM: cmd.exe would try to run it as a command
         if platform == "linux":
             target.chmod(0o755)
     except OSError as exc:
@@ -84,6 +83,23 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
     if platform == "linux":
         _trust(target)
     return target
+
+
+def default_out_dir(workbook: Path) -> Path:
+    """督办输出 beside the workbook: where the launcher's runs put their dated folders."""
+    return _absolute(workbook).parent / OUT_DIR_NAME
+
+
+def usage_text(written: Path, workbook: Path, out_dir: Path | None = None) -> str:
+    """What the clerk is told after `ledger shortcut`: where the icon is and how to use it."""
+    out_dir = _absolute(out_dir) if out_dir is not None else default_out_dir(workbook)
+    lines = [f"已创建桌面快捷方式：{written}",
+             (f"以后每周先关闭台账，再双击桌面上的“{written.stem}”：按当天日期运行，显示运行摘要，"
+              f"并打开“{out_dir}”中以运行日期命名的输出文件夹。"),
+             "台账移动或改名后，请重新运行一次 ledger shortcut。"]
+    if written.suffix == ".desktop":
+        lines.append("如双击时提示“不可信的启动器”，请右键该图标选择“允许运行”（或“信任”）。")
+    return "\n".join(lines)
 
 
 def cmd_text(workbook: str, out_dir: str, python: str) -> str:
@@ -241,7 +257,7 @@ def _xdg_user_dir(env: Mapping[str, str]) -> Path | None:
         return None
     try:
         done = subprocess.run([tool, "DESKTOP"], env=dict(env), capture_output=True, timeout=10,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     text = os.fsdecode(done.stdout).strip()
@@ -264,9 +280,14 @@ def _user_dirs_file(env: Mapping[str, str], home: Path) -> Path | None:
     return None
 
 
+_EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+
+
 def _exec_quote(arg: str) -> str:
-    """One Exec argument per the Desktop Entry spec: double quotes, with `"` `` ` `` `$` `\\`
-    backslash-escaped inside; a literal % is %% (field codes)."""
+    """One Exec argument per the Desktop Entry spec: double-quoted when it holds a reserved
+    character, with `"` `` ` `` `$` `\\` backslash-escaped inside; a literal % is %% (field codes)."""
+    if arg and not _EXEC_RESERVED.intersection(arg):
+        return arg.replace("%", "%%")
     quoted = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
     return quoted.replace("%", "%%")
 
@@ -283,7 +304,7 @@ def _trust(target: Path) -> None:
         return
     try:
         subprocess.run([gio, "set", str(target), "metadata::trusted", "true"], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         pass
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from .errors import LedgerError
+from .reader import ZIP_DAMAGE
 from .faults import checkpoint
 from .pipeline import Outcome
 from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
@@ -97,6 +100,10 @@ def commit(path: Path, outcome: Outcome) -> Path:
         replace_atomically(tmp, path)
     except PatchError as exc:
         raise LedgerError(f"写入台账失败：{exc}。台账未被修改，也未发出督办单。") from exc
+    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
+        raise LedgerError(
+            f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：台账未被修改，也未发出督办单。"
+            f"请用 Excel/WPS 打开后“另存为”新文件再运行，或用 ledger restore 从备份恢复。") from exc
     finally:
         tmp.unlink(missing_ok=True)  # gone after a successful replace; never left behind otherwise
     return saved
