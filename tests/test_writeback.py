@@ -164,3 +164,28 @@ def test_restore_lists_backups_and_puts_one_back_after_backing_up_the_current(sa
     assert after_run in [b.read_bytes() for b in backups]      # the undone run can itself be restored
     assert main(["restore", str(sample), "--pick", "9"]) == 2
     assert "没有序号为 9 的备份" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fixture", ["rich.xlsx", "libreoffice.xlsx"])
+def test_ledger_run_on_rich_and_libreoffice_workbooks_touches_only_what_it_must(fixture, tmp_path):
+    """rich.xlsx: chart, image, sparklines, 2010 data bar, cross-sheet dropdown, comments, table,
+    defined names, cached formula values; libreoffice.xlsx: saved by LibreOffice Calc."""
+    book = tmp_path / fixture
+    shutil.copy(ROOT / "fixtures" / "preservation" / fixture, book)
+    before = parts(book)
+    sheets = sheet_part_paths(book)
+    r = run_weekly(book, RUN, tmp_path / "out")
+    assert r.written and r.exit_code in (0, 1)
+    after = parts(book)
+    log_part = sheet_part_paths(book)["督办记录"]
+    assert set(after) - set(before) == {log_part}
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed <= {sheets["督办台账"], "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                       "[Content_Types].xml"}
+    assert sheets["督办台账"] in changed
+    # every other part — charts, drawings, media, comments, tables, other sheets — byte for byte
+    untouched = set(before) - changed
+    assert len(untouched) >= 5 and all(before[n] == after[n] for n in untouched)
+    # and a second run on the same date changes nothing at all
+    run_weekly(book, RUN, tmp_path / "out")
+    assert parts(book) == after
