@@ -6,7 +6,6 @@ tests/test_notices.py`` and read the diff before committing.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -27,8 +26,8 @@ from ledger.params import DEFAULT_PARAMS
 from ledger.pipeline import evaluate_all, load
 
 from tests.conftest import write_ledger
+from tests.golden_files import check_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "notices"
 RUN = date(2026, 11, 23)
 PRINT_BLUE = DEFAULT_PARAMS.with_values(蓝色打印=True)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,12 +36,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # --- helpers -----------------------------------------------------------------------------------
 
 def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+    check_golden("notices", name, actual)
 
 
 def docx_text(path: Path) -> str:

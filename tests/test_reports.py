@@ -5,7 +5,6 @@ Golden files live in tests/golden/reports/; regenerate them with ``UPDATE_GOLDEN
 tests/test_reports.py`` and read the diff before committing it.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,8 @@ from ledger.reports import bulletin_number, render_period, render_weekly
 from ledger.stats import parse_period, periods_just_ended
 from test_stats import Q3_LOG, Q3_ROWS, Q3_UNITS, log_row, outcome, week_outcome
 
-GOLDEN = Path(__file__).parent / "golden" / "reports"
+from golden_files import check_golden  # noqa: E402
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PATTERN = "督通〔{年}〕{号}号"
 SCRIPT = '<script>alert("x")</script>'
@@ -33,12 +33,7 @@ SCRIPT = '<script>alert("x")</script>'
 # --- helpers -----------------------------------------------------------------------------------
 
 def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run with UPDATE_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+    check_golden("reports", name, actual)
 
 
 def docx_text(path: Path) -> str:
