@@ -23,6 +23,7 @@ from importlib.resources.abc import Traversable
 from io import BytesIO
 from pathlib import Path
 
+from .docx_tools import fast_template_class, stable_zip
 from .errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, number_key, shorten, sort_key
 from .params import COLOR_NAMES, Params
@@ -176,26 +177,6 @@ def _context(views: list[NoticeView], color: str = "") -> dict:
             "color_name": COLOR_NAMES.get(color, ""), "color_hex": views[0].color_hex if color else ""}
 
 
-def _stable_zip(data: bytes, stamp: datetime) -> bytes:
-    """Same content → same bytes: fixed member times and document dates (python-docx and
-    openpyxl stamp the current time)."""
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = BytesIO()
-    with zipfile.ZipFile(BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            blob = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = blob.decode("utf-8")
-                for tag in ("dcterms:created", "dcterms:modified", "cp:lastPrinted"):
-                    text = re.sub(rf"(<{tag}\b[^>]*>)[^<]*(</{tag}>)", rf"\g<1>{iso}\g<2>", text)
-                blob = text.encode("utf-8")
-            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            zout.writestr(member, blob)
-    return out.getvalue()
-
-
 _TCPR_ORDER = {name: i for i, name in enumerate(
     "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
     "headers cellIns cellDel cellMerge tcPrChange".split())}
@@ -216,41 +197,8 @@ def _fix_cell_shading(body) -> None:
             tc_pr.extend(ordered)
 
 
-_LISTING_CHARS = re.compile(r"[\t\a\n\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)   # docxtpl's own paragraph pattern
-
-
-def _template_class():
-    from docxtpl import DocxTemplate
-
-    class FastListingTemplate(DocxTemplate):
-        """docxtpl turns tabs, line breaks and form feeds in text into Word markup by running
-        regex callbacks over every paragraph of the rendered body; only paragraphs holding one of
-        those characters change. Same output, a fraction of the time on a 1,000-notice stack."""
-
-        dynamic_columns = True   # set per template: does it use docxtpl's {%tc %} column tags?
-
-        def fix_tables(self, xml: str):
-            """docxtpl re-counts every table's grid to follow columns added or dropped by {%tc %}
-            tags; a template without them cannot change a table's shape, so only parse."""
-            if self.dynamic_columns:
-                return super().fix_tables(xml)
-            from lxml import etree
-
-            return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
-
-        def resolve_listing(self, xml: str) -> str:
-            if not _LISTING_CHARS.search(xml):
-                return xml
-            resolve = super().resolve_listing
-            return _PARAGRAPH.sub(
-                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
-
-    return FastListingTemplate
-
-
 def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime) -> bytes:
-    tpl = _template_class()(BytesIO(template))
+    tpl = fast_template_class()(BytesIO(template))
     with zipfile.ZipFile(BytesIO(template)) as zf:
         tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None
     # autoescape: without it a & or < in a cell corrupts document.xml
@@ -263,7 +211,7 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
     props.comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
     buffer = BytesIO()
     tpl.save(buffer)
-    return _stable_zip(buffer.getvalue(), stamp)
+    return stable_zip(buffer.getvalue(), stamp)
 
 
 def _render_html(views: list[NoticeView], template: str) -> bytes:

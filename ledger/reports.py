@@ -21,6 +21,8 @@ Outputs are byte-for-byte reproducible from the same workbook and run date.
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
@@ -29,7 +31,7 @@ from pathlib import Path
 from .chart import rate_chart_png, rate_text, text_bars
 from .errors import LedgerError
 from .notice_log import format_number
-from .notice_render import _stable_zip as stable_zip  # shared with the 督办单 (deterministic zip members)
+from .docx_tools import fast_template_class, stable_zip
 from .notice_render import builtin_templates, template_dir
 from .params import COLOR_NAMES
 from .stats import AnnualScores, Period, PeriodReport, period_report, weekly_summary
@@ -262,11 +264,14 @@ def _chart_image(tpl, png: bytes, InlineImage, Mm):
 
 
 def _render_docx(template, context: dict, stamp: datetime, title: str, chart: bytes | None = None) -> bytes:
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
     from docx.shared import Mm
 
     try:
-        tpl = DocxTemplate(BytesIO(template.read_bytes()))
+        data = template.read_bytes()
+        tpl = fast_template_class()(BytesIO(data))
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None
         context = dict(context)
         if "org" in context:
             from docxtpl import RichText

@@ -398,12 +398,13 @@ def weekly_summary(outcome) -> WeeklySummary:
                       issued_blue=by_color["蓝"], issued_yellow=by_color["黄"], issued_red=by_color["红"])
 
     def lines(mask, days: bool) -> tuple[TaskLine, ...]:
+        rows = tf[mask].sort_values(["due", "task_id"])
+        units = rows.groupby("task_id", sort=False)["unit"].agg(list)   # every lead unit of a task
+        first = rows.drop_duplicates("task_id")
         out = []
-        for tid, g in tf[mask].sort_values(["due", "task_id"]).groupby("task_id", sort=False):
-            first = g.iloc[0]
-            due = first["due"].date()
-            out.append(TaskLine(tid, first["content"], tuple(f.order(g["unit"])), due,
-                                (T - due).days if days else None, first["level"]))
+        for tid, content, due, level in zip(first["task_id"], first["content"], first["due"], first["level"]):
+            d = due.date()
+            out.append(TaskLine(tid, content, tuple(f.order(units[tid])), d, (T - d).days if days else None, level))
         return tuple(out)
 
     overdue = tf["state"] == "逾期"

@@ -446,7 +446,8 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
 
     from docxtpl import DocxTemplate
 
-    from ledger.notice_render import _context, _jinja_env, _safe, _template_class
+    from ledger.docx_tools import fast_template_class as _template_class
+    from ledger.notice_render import _context, _jinja_env, _safe
 
     views = [_safe(v) for v in fixed_views()]
     views[0] = replace(views[0], content="第一行\n第二行\t制表 & <符号>", progress="进展\n甲")
