@@ -259,6 +259,19 @@ def _render_sms(views: list[NoticeView], template: Traversable) -> bytes:
         return dst.read_bytes()
 
 
+STACK_LIMIT = 400   # notices per print file: bounds memory on a huge first run; a normal week is one file
+
+
+def stack_files(color: str, group: list[NoticeView]) -> list[tuple[str, list[NoticeView]]]:
+    """File name and notices of each print stack of one colour: 黄色督办单.docx, or, past
+    STACK_LIMIT notices, 黄色督办单_1（第1—400份）.docx, 黄色督办单_2（第401—…份）.docx …"""
+    base = f"{COLOR_NAMES[color]}督办单"
+    if len(group) <= STACK_LIMIT:
+        return [(f"{base}.docx", group)]
+    return [(f"{base}_{k + 1}（第{i + 1}—{i + len(group[i:i + STACK_LIMIT])}份）.docx", group[i:i + STACK_LIMIT])
+            for k, i in enumerate(range(0, len(group), STACK_LIMIT))]
+
+
 def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
                    templates: Traversable | None = None, checked: bool = False) -> list[Path]:
     """Write the run's notice documents into out_dir and return their paths (nothing for no views).
@@ -280,8 +293,9 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
         for color in DOCX_COLORS:
             group = [v for v in views if v.color == color]
             if group and (color != "蓝" or params["蓝色打印"]):
-                outputs.append((out_dir / f"{COLOR_NAMES[color]}督办单.docx",
-                                _render_docx(group, docx_file.read_bytes(), color, stamp)))
+                template = docx_file.read_bytes()
+                for name, chunk in stack_files(color, group):
+                    outputs.append((out_dir / name, _render_docx(chunk, template, color, stamp)))
         outputs.append((out_dir / HTML_FILE, _render_html(views, html_file.read_text(encoding="utf-8"))))
     except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
         raise LedgerError(f"督办单模板无法生成文档（{type(exc).__name__}: {exc}）：请检查最近对模板"

@@ -462,3 +462,16 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
         bodies.append(tpl.docx.element.body.xml)
     assert "<w:br/>" in bodies[0]          # the line break really went through listing resolution
     assert bodies[0] == bodies[1]
+
+
+def test_a_huge_stack_is_split_into_numbered_print_files(tmp_path, monkeypatch):
+    import ledger.notice_render as nr
+
+    monkeypatch.setattr(nr, "STACK_LIMIT", 2)
+    views = [view(f"黄督〔2026〕{i}号", "黄", "县财政局") for i in range(1, 6)]
+    paths = render_notices(views, tmp_path, DEFAULT_PARAMS)
+    stacks = sorted(p.name for p in paths if p.suffix == ".docx")
+    assert stacks == ["黄色督办单_1（第1—2份）.docx", "黄色督办单_2（第3—4份）.docx", "黄色督办单_3（第5—5份）.docx"]
+    texts = [docx_text(tmp_path / name) for name in stacks]
+    assert [t.count("======== 分页 ========") for t in texts] == [1, 1, 0]
+    assert "黄督〔2026〕5号" in texts[2] and "黄督〔2026〕1号" in texts[0]
