@@ -1,0 +1,100 @@
+"""The clerk's console: GBK code pages, --json for scripts, --quiet, and Windows-safe code."""
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    book = tmp_path / "示例台账.xlsx"
+    shutil.copy(ROOT / "fixtures" / "示例台账.xlsx", book)
+    return book
+
+
+def ledger(*args: str, encoding: str = "utf-8", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING=encoding)
+    return subprocess.run([sys.executable, "-m", "ledger.cli", *args], capture_output=True, env=env, cwd=cwd,
+                          timeout=120)
+
+
+def test_gbk_console_gets_gbk_text_and_no_traceback(sample, tmp_path):
+    # “✂”, “—” and emoji-free Chinese: everything the run prints must survive a GBK (cp936) console
+    r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), encoding="gbk")
+    assert r.returncode == 1, r.stderr.decode("gbk", "replace")
+    out = r.stdout.decode("gbk")
+    assert "本次发出督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份" in out
+    assert "Traceback" not in out + r.stderr.decode("gbk", "replace")
+    assert "生成督办单" in r.stderr.decode("gbk")   # stage progress goes to stderr
+
+
+def test_gbk_console_survives_characters_gbk_lacks(tmp_path):
+    from tests.conftest import task, write_ledger
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("A1", "下周一😀")])
+    r = ledger("check", str(book), "--date", "2026-11-23", encoding="gbk")
+    assert r.returncode == 1
+    assert "交办日期“下周一?”无法识别为日期" in r.stdout.decode("gbk")
+
+
+def test_json_output_schema(sample, tmp_path):
+    r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), "--json")
+    assert r.returncode == 1 and r.stderr == b""          # no progress lines mixed into JSON
+    data = json.loads(r.stdout.decode("utf-8"))
+    assert set(data) == {"exit_code", "written", "message", "problems", "out_dir", "backup", "run_date",
+                         "workbook", "tasks", "states", "issued"}
+    assert (data["exit_code"], data["written"], data["tasks"], data["run_date"]) == (1, True, 42, "2026-11-23")
+    assert len(data["issued"]) == 13
+    assert set(data["issued"][0]) == {"number", "task_id", "color", "units", "deadline", "overdue_days"}
+    errors = [p for p in data["problems"] if p["severity"] == "错误"]
+    assert [(p["sheet"], p["row"], p["column"]) for p in errors] == [("督办台账", 28, "I"), ("督办台账", 30, "E"),
+                                                                      ("督办台账", 41, "J")]
+    refused = ledger("run", str(sample), "--date", "2026-11-01", "--json")
+    data = json.loads(refused.stdout.decode("utf-8"))
+    assert refused.returncode == 2 and data["written"] is False and "早于督办记录中最近一次运行" in data["message"]
+
+
+def test_quiet_prints_only_what_needs_attention(sample, tmp_path):
+    r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), "--quiet")
+    lines = r.stdout.decode("utf-8").splitlines()
+    assert r.returncode == 1 and r.stderr == b""
+    assert len(lines) == 5 and all(line.strip().startswith("督办台账!") for line in lines)
+
+
+POSIX_ONLY = {"fcntl", "pwd", "grp", "resource", "termios", "tty", "pty", "posix", "crypt"}
+
+
+def test_package_uses_no_posix_only_modules_or_calls():
+    """Clerks run this on Windows: the package must not import POSIX-only modules or call
+    os.fork / os.getuid / os.chown / signal.SIGKILL unguarded."""
+    offenders = []
+    for path in (ROOT / "ledger").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                offenders += [f"{path.name}: import {a.name}" for a in node.names if a.name.split(".")[0] in POSIX_ONLY]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in POSIX_ONLY:
+                offenders.append(f"{path.name}: from {node.module}")
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os" \
+                    and node.attr in ("fork", "getuid", "geteuid", "chown", "setsid", "killpg", "getpgid"):
+                offenders.append(f"{path.name}: os.{node.attr}")
+    assert offenders == []
+
+
+def test_output_file_names_are_valid_on_windows(sample, tmp_path):
+    from ledger.batch import run_weekly
+
+    out = tmp_path / "out"
+    run_weekly(sample, __import__("datetime").date(2026, 11, 23), out)
+    names = [p.name for p in out.rglob("*")] + [p.name for p in (sample.parent / "台账备份").iterdir()]
+    bad = [n for n in names if set(n) & set('<>:"/\\|?*') or n.rstrip() != n or n.endswith(".")
+           or n.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL"}]
+    assert names and bad == []
