@@ -84,7 +84,7 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
 
     from .outputs import templates_for
     from .reports import render_period
-    from .stats import parse_period
+    from .periods import parse_period
 
     try:
         try:

@@ -64,7 +64,7 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     if notices:
         render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates, checked=True)
     from .reports import render_period, render_weekly
-    from .stats import periods_just_ended
+    from .periods import periods_just_ended
 
     render_weekly(outcome, staging, templates)
     for period in periods_just_ended(previous_run_date(outcome), outcome.run_date):

@@ -9,8 +9,8 @@ import pytest
 from conftest import task, write_ledger
 from ledger.notice_log import Notice
 from ledger.pipeline import evaluate_all, load
-from ledger.stats import (annual_scores, parse_period, period_report, periods_just_ended, previous_run,
-                          weekly_summary)
+from ledger.periods import parse_period, periods_just_ended, previous_run
+from ledger.stats import annual_scores, period_report, weekly_summary
 
 D = date
 
