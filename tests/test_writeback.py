@@ -189,3 +189,31 @@ def test_ledger_run_on_rich_and_libreoffice_workbooks_touches_only_what_it_must(
     # and a second run on the same date changes nothing at all
     run_weekly(book, RUN, tmp_path / "out")
     assert parts(book) == after
+
+
+def test_replace_refused_by_windows_retries_then_keeps_the_result_beside_it(sample, tmp_path, monkeypatch):
+    import os as _os
+
+    real_replace = _os.replace
+    calls = []
+
+    def locked(src, dst):
+        if Path(dst) == sample:
+            calls.append(dst)
+            raise PermissionError(13, "另一个程序正在使用此文件")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(workbook_io.os, "replace", locked)
+    monkeypatch.setattr(workbook_io.time, "sleep", lambda s: None)
+    before = sample.read_bytes()
+    r = run_weekly(sample, RUN, tmp_path / "out")
+    assert len(calls) == 5                                   # bounded retries
+    assert r.exit_code == 2
+    assert "本次结果已另存为“示例台账.updated.xlsx”" in r.text
+    assert sample.read_bytes() == before
+    updated = sample.with_name("示例台账.updated.xlsx")
+    from python_calamine import CalamineWorkbook
+
+    log = CalamineWorkbook.from_path(str(updated)).get_sheet_by_name("督办记录").to_python()
+    assert len(log) == 1 + 16 + 13                           # the complete result, nothing lost
+    assert not (tmp_path / "out" / "2026-11-23").exists()    # documents only with a replaced workbook
