@@ -23,7 +23,7 @@ from importlib.resources.abc import Traversable
 from io import BytesIO
 from pathlib import Path
 
-from .docx_tools import fast_template_class, stable_zip
+from .docx_tools import fast_template_class, release, stable_zip
 from .errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, number_key, shorten, sort_key
 from .params import COLOR_NAMES, Params
@@ -211,7 +211,10 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
     props.comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
     buffer = BytesIO()
     tpl.save(buffer)
-    return stable_zip(buffer.getvalue(), stamp)
+    data = buffer.getvalue()
+    del tpl
+    release()
+    return stable_zip(data, stamp)
 
 
 def _render_html(views: list[NoticeView], template: str) -> bytes:

@@ -31,7 +31,7 @@ from pathlib import Path
 from .chart import rate_chart_png, rate_text, text_bars
 from .errors import LedgerError
 from .notice_log import format_number
-from .docx_tools import fast_template_class, stable_zip
+from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, template_dir
 from .params import COLOR_NAMES
 from .periods import Period
@@ -289,7 +289,10 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
     props.title = title
     buffer = BytesIO()
     tpl.save(buffer)
-    return stable_zip(buffer.getvalue(), stamp)
+    data = buffer.getvalue()
+    del tpl
+    release()
+    return stable_zip(data, stamp)
 
 
 def _render_html(template, context: dict, chart: bytes | None = None) -> bytes:
