@@ -198,10 +198,13 @@ def _show(args: argparse.Namespace, report) -> None:
 
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
     elif getattr(args, "quiet", False):
-        problems = [line for line in report.text.splitlines() if line.startswith(("  督办台账!", "未能运行", "  "))
-                    and ("!" in line or line.startswith("未能运行"))]
-        if problems:
-            print("\n".join(problems))
+        lines = [f"未能运行：{report.error.message}"] if report.error and not report.outcome else []
+        problems = list(report.error.problems) if report.error else []
+        if report.outcome is not None:
+            problems += [p for e in report.outcome.evaluations for p in e.problems]
+        lines += [f"  {p.text()}" for p in problems]
+        if lines:
+            print("\n".join(lines))
     else:
         print(report.text)
 
