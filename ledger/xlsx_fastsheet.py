@@ -2,24 +2,26 @@
 
 Everything else in the sheet — every untouched row, every untouched cell of a touched row — is
 copied byte for byte, and the sheet is never parsed or re-serialised as a whole (10,000 rows ×
-30 columns: ~0.1 s). It accepts only the conventional layout every producer writes (default
-namespace, explicit r on rows and the scanned cells, rows in order, no comments/CDATA/row extLst
-in sheetData) and otherwise raises ``_Fallback`` so the lxml engine (:mod:`ledger.xlsx_sheet`)
-takes over. The edits outside sheetData (``<dimension>``, ``<cols>``) are made by that engine
+30 columns: ~0.1 s). Nor is the new sheet ever built whole: it goes out piece by piece, in sheet
+order, into a :class:`ledger.xlsx_package._PartWriter` that deflates as it goes, so the only big
+thing in memory is the original part (50,000 rows: 60 MB). It accepts only the conventional
+layout every producer writes (default namespace, explicit r on rows and the scanned cells, rows
+in order, no comments/CDATA/row extLst in sheetData) and otherwise raises ``_Fallback`` so the
+lxml engine (:mod:`ledger.xlsx_sheet`) takes over. The edits outside sheetData (``<dimension>``, ``<cols>``) are made by that engine
 on the sheet's skeleton, which also validates everything the fast path does not look at.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .errors import column_index, column_letter
 from .xlsx_formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
+from .xlsx_package import _PartWriter
 from .xlsx_sheet import _new_spans, _SheetPatch
 from .xlsx_styles import CellRenderer
-from .xlsx_types import CellWrite
+from .xlsx_types import _RowWrites
 from .xlsx_xml import MAIN_NS
 
 
@@ -86,10 +88,9 @@ class _FastSheet:
             col = self._col_cache[letters] = column_index(letters.decode())
         return col
 
-    def _rows(self) -> list[tuple[int, int, int, int, int]]:
-        """(r, start, start-tag end, inner end or -1 when self-closing, end) of every row."""
+    def _rows(self) -> Iterator[tuple[int, int, int, int, int]]:
+        """(r, start, start-tag end, inner end or -1 when self-closing, end) of every row, in order."""
         data, end_limit = self.data, self.inner_end
-        rows = []
         pos, prev = self.inner_start, 0
         search = _ROW_RE.search
         while True:
@@ -104,17 +105,16 @@ class _FastSheet:
                 raise _Fallback
             prev = n
             if m.group(2):
-                rows.append((n, m.start(), m.end(), -1, m.end()))
                 pos = m.end()
+                yield n, m.start(), pos, -1, pos
             else:
                 close = data.find(b"</row>", m.end(), end_limit)
                 if close < 0:
                     raise _Fallback
-                rows.append((n, m.start(), m.end(), close, close + 6))
                 pos = close + 6
-        return rows
+                yield n, m.start(), m.end(), close, pos
 
-    def _check_groups(self, written: set[tuple[int, int]]) -> None:
+    def _check_groups(self, writes: _RowWrites) -> None:
         data = self.data
         if not any(data.find(h, self.inner_start, self.inner_end) >= 0 for h in _GROUP_HINTS):
             return
@@ -133,7 +133,7 @@ class _FastSheet:
             ref = (cm.group(1) + cm.group(2)).decode()
             _group_formula(t, _attr(attrs, b"si"), _attr(attrs, b"ref"), ref,
                            masters, deps, arrays)
-        _check_formula_groups(self.label, masters, deps, arrays, written)
+        _check_formula_groups(self.label, masters, deps, arrays, writes.cells())
 
     def _cell_start_before(self, pos: int, lo: int | None = None) -> int:
         data = self.data
@@ -144,49 +144,58 @@ class _FastSheet:
                 return k
             pos = k
 
-    def apply(self, writes: Mapping[tuple[int, int], CellWrite],
-              widths: Mapping[int, float]) -> bytes:
+    def apply(self, writes: _RowWrites, widths: Mapping[int, float], out: _PartWriter) -> None:
+        """Write the patched sheet into `out`, in order. On _Fallback (which may come after part
+        of the sheet went out) the caller drops `out` and hands the sheet to the lxml engine."""
         data = self.data
         if writes:
-            self._check_groups(set(writes))
-        by_row: dict[int, list[CellWrite]] = {}
-        for key in sorted(writes):
-            by_row.setdefault(key[0], []).append(writes[key])
+            self._check_groups(writes)
+        before, after = self._outside(writes, widths)
+        view = memoryview(data)              # slices of the original without copying them
+        add, pump = out.append, out.pump
+        add(before)
+        add(b"<sheetData>")
         rows = self._rows()
-        nums = [r[0] for r in rows]
-        out: list[bytes] = []
-        cursor, lo = self.inner_start, 0
-        starts = {c: b'<c r="' + self.letter_bytes(c) for c in {c for _, c in writes}}
+        row = next(rows, None)
+        cursor = self.inner_start
+        starts = {c: b'<c r="' + self.letter_bytes(c) for c in writes.columns()} if writes else {}
         body = self.cells.body_bytes
-        for rnum, ws in by_row.items():
+        for rnum, ws in writes.items():
+            while row is not None and row[0] < rnum:
+                row = next(rows, None)
             suffix = b'%d"' % rnum
             cells = [(w.col, starts[w.col] + suffix + body(w.value, w.style)) for w in ws]
-            k = bisect_left(nums, rnum, lo)
-            if k < len(rows) and nums[k] == rnum:
-                row = rows[k]
-                out.append(data[cursor:row[1]])
-                out.append(self._patch_row(row, cells))
-                cursor, lo = row[4], k + 1
+            if row is not None and row[0] == rnum:
+                if row[1] > cursor:
+                    add(view[cursor:row[1]])
+                self._patch_row(row, cells, view, out)
+                cursor = row[4]
+                row = next(rows, None)
             else:
-                at = rows[k][1] if k < len(rows) else self.inner_end
-                out.append(data[cursor:at])
-                out.append(b'<row r="%d">' % rnum + b"".join(c for _, c in cells) + b"</row>")
-                cursor, lo = at, k
-        out.append(data[cursor:self.inner_end])
-        inner = b"".join(out)
+                at = row[1] if row is not None else self.inner_end
+                if at > cursor:
+                    add(view[cursor:at])
+                add(b'<row r="%d">' % rnum + b"".join(c for _, c in cells) + b"</row>")
+                cursor = at
+            pump()
+        for _ in rows:                       # the rest still has to be the layout we accept
+            pass
+        add(view[cursor:self.inner_end])
+        add(b"</sheetData>")
+        add(after)
 
+    def _outside(self, writes: _RowWrites, widths: Mapping[int, float]) -> tuple[bytes, bytes]:
+        """The sheet before and after sheetData, with ``<dimension>`` and ``<cols>`` updated."""
         if writes:
             self.head.update_dimension(writes)
         self.head.set_widths(widths)
-        if self.head.head_changed:
-            skeleton = self.head.result()
-            at = skeleton.find(b"<sheetData/>")
-            if at < 0 or skeleton.find(b"<sheetData/>", at + 1) >= 0:
-                raise _Fallback
-            before, after = skeleton[:at], skeleton[at + len(b"<sheetData/>"):]
-        else:
-            before, after = data[:self.sd.start()], data[self.close_end:]
-        return before + b"<sheetData>" + inner + b"</sheetData>" + after
+        if not self.head.head_changed:
+            return self.data[:self.sd.start()], self.data[self.close_end:]
+        skeleton = self.head.result()
+        at = skeleton.find(b"<sheetData/>")
+        if at < 0 or skeleton.find(b"<sheetData/>", at + 1) >= 0:
+            raise _Fallback
+        return skeleton[:at], skeleton[at + len(b"<sheetData/>"):]
 
     def _cell_col_at(self, k: int, limit: int) -> int | None:
         cm = _CELL_RE.match(self.data, k, limit)
@@ -231,7 +240,9 @@ class _FastSheet:
             b = self._letters[col] = column_letter(col).encode()
         return b
 
-    def _patch_row(self, row: tuple[int, int, int, int, int], cells: list[tuple[int, bytes]]) -> bytes:
+    def _patch_row(self, row: tuple[int, int, int, int, int], cells: list[tuple[int, bytes]],
+                   view: memoryview, out: _PartWriter) -> None:
+        """Add the row, with the new cells merged in, to `out`."""
         data = self.data
         _, start, tag_end, inner_end, end = row
         tag = data[start:tag_end]
@@ -287,7 +298,12 @@ class _FastSheet:
             repl = b"" if new_spans is None else b' spans="' + new_spans.encode() + b'"'
             tag = tag[:spans.start()] + repl + tag[spans.end():]
         if inner_end < 0:                          # <row .../> gains content
-            tag = tag[:-2].rstrip() + b">"
-            return tag + b"".join(pieces) + b"</row>"
-        return tag + data[tag_end:front_end] + b"".join(pieces) + data[inner_end:end]
+            out.append(tag[:-2].rstrip() + b">")
+            out.extend(pieces)
+            out.append(b"</row>")
+            return
+        out.append(tag)
+        out.append(view[tag_end:front_end])
+        out.extend(pieces)
+        out.append(view[inner_end:end])
 

@@ -6,15 +6,25 @@ compression method, so drawings, images, VBA projects and anything else we do no
 survive exactly. Only changed and added parts, and the rare entry stored with an unusual
 compression method, are compressed afresh. OPC part names are case-insensitive, so lookups go
 through :meth:`_Package.actual`.
+
+A big changed part (the task sheet: 60 MB of XML at 50,000 rows) need not exist whole in memory:
+it is produced piece by piece into a :class:`_PartWriter`, which deflates as it goes, and its
+compressed bytes are written to the new zip as they stand — the same bytes ``writestr`` would
+have made of the joined part.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from .xlsx_types import PatchError
+
+_BIG_PART = 2_000_000     # a changed part larger than this is deflated at level 1 (speed first)
+_BLOCK = 1 << 20          # raw copies of unchanged entries go in blocks of this size
 
 
 class _Package:
@@ -33,7 +43,7 @@ class _Package:
             raise PatchError(f"“{path.name}”的压缩包内有重名文件，结构异常，已拒绝处理")
         self.lower = {n.lower(): n for n in self.names}
         self.cache: dict[str, bytes] = {}
-        self.changed: dict[str, bytes] = {}
+        self.changed: dict[str, bytes | _PartWriter] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
 
@@ -55,20 +65,25 @@ class _Package:
         if actual in self.added:
             return self.added[actual]
         if actual in self.changed:
-            return self.changed[actual]
+            data = self.changed[actual]
+            return data.inflate() if isinstance(data, _PartWriter) else data
         if actual not in self.cache:
             try:
-                self.cache[actual] = self.zf.read(self.names[actual])
+                self.cache[actual] = _inflate(self.zf, self.names[actual])
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
                 raise PatchError(f"无法读取工作簿内部文件 {actual}（{exc}），文件可能已损坏或加密") from None
         return self.cache[actual]
 
-    def set(self, name: str, data: bytes) -> None:
+    def set(self, name: str, data: bytes | _PartWriter) -> None:
+        """Replace or add a part: its bytes, or a closed _PartWriter (existing parts only)."""
         actual = self.actual(name) or name
+        if isinstance(data, _PartWriter) and actual not in self.names:
+            data = data.inflate()
         if actual in self.added:
             self.added[actual] = data
         elif actual in self.names:
             self.changed[actual] = data
+            self.cache.pop(actual, None)          # the original is not needed any more
         else:
             self.added[actual] = data
             self.lower[actual.lower()] = actual
@@ -89,8 +104,11 @@ class _Package:
                     continue
                 if name in self.changed:
                     data = self.changed[name]
-                    out.writestr(self._info(info, zipfile.ZIP_DEFLATED), data,
-                                 compresslevel=1 if len(data) > 2_000_000 else None)
+                    if isinstance(data, _PartWriter):
+                        data.write_entry(out, self._info(info, zipfile.ZIP_DEFLATED))
+                    else:
+                        out.writestr(self._info(info, zipfile.ZIP_DEFLATED), data,
+                                     compresslevel=1 if len(data) > _BIG_PART else None)
                 elif not _copy_raw(raw, info, out):
                     out.writestr(self._info(info, info.compress_type), self.get(name))
                 self.cache.pop(name, None)
@@ -110,14 +128,108 @@ class _Package:
         return zi
 
 
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """An entry's bytes, inflated a block at a time into one growing buffer. ``zf.read()`` holds a
+    big part twice at its peak (zlib's output blocks, then their join); BytesIO grows in place
+    and ``getvalue()`` hands over its buffer without a copy (CPython)."""
+    buf = io.BytesIO()
+    with zf.open(info) as f:
+        while block := f.read(_BLOCK):
+            buf.write(block)
+    return buf.getvalue()
+
+
+class _PartWriter:
+    """A changed part, deflated while it is produced so that it never exists whole in memory.
+
+    The producer adds pieces (bytes, or memoryviews of the original part) with ``append`` /
+    ``extend`` and calls ``pump`` between rows; ``close`` returns what to hand to
+    :meth:`_Package.set`. The zip entry comes out byte for byte as ``ZipFile.writestr`` of the
+    joined part would make it (deflate's output does not depend on how its input is split):
+    a part of up to _BIG_PART bytes is returned as plain bytes and stored like any other
+    changed part; a larger one is deflated at level 1, as :meth:`_Package.write` does with big
+    parts, and ``close`` returns the writer itself, holding only the compressed bytes.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list = []
+        self.append = self._pending.append
+        self.extend = self._pending.extend
+        self._plain: list[bytes] = []            # taken in, not deflated: the part may stay small
+        self._plain_size = 0
+        self._deflate = None
+        self.payload: list[bytes] = []
+        self.size = self.crc = self.compressed_size = 0
+
+    def pump(self) -> None:
+        """Take in what has been added so far, once there is enough of it."""
+        if len(self._pending) >= 1024:
+            self._take(b"".join(self._pending))
+            self._pending.clear()
+
+    def close(self) -> bytes | _PartWriter:
+        if self._pending:
+            self._take(b"".join(self._pending))
+            self._pending.clear()
+        if self._deflate is None:
+            data = b"".join(self._plain)
+            self._plain.clear()
+            return data
+        self.payload.append(self._deflate.flush())
+        self.compressed_size = sum(map(len, self.payload))
+        return self
+
+    def _take(self, chunk: bytes) -> None:
+        if self._deflate is None:
+            self._plain.append(chunk)
+            self._plain_size += len(chunk)
+            if self._plain_size <= _BIG_PART:
+                return
+            self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)     # what writestr uses
+            chunks, self._plain = self._plain, []
+        else:
+            chunks = [chunk]
+        for c in chunks:
+            self.crc = zlib.crc32(c, self.crc)
+            self.size += len(c)
+            self.payload.append(self._deflate.compress(c))
+
+    def inflate(self) -> bytes:
+        """The whole part (for the rare reader of a part after it was written)."""
+        return zlib.decompress(b"".join(self.payload), -15)
+
+    def write_entry(self, out: zipfile.ZipFile, zi: zipfile.ZipInfo) -> None:
+        """Append the part to `out` as the entry `zi` (what writestr sets up, then raw bytes)."""
+        zi.flag_bits = 0
+        if not zi.external_attr:
+            zi.external_attr = 0o600 << 16
+        zi.CRC, zi.file_size, zi.compress_size = self.crc, self.size, self.compressed_size
+        zip64 = self.size * 1.05 > zipfile.ZIP64_LIMIT or self.compressed_size > zipfile.ZIP64_LIMIT
+        _append_entry(out, zi, self.payload, zip64)
+
+
+def _append_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, chunks, zip64: bool | None = None) -> None:
+    """Write an entry whose compressed bytes, CRC and sizes are known: local header, then the
+    bytes. Uses zipfile's documented ZipInfo fields plus its (long-stable) bookkeeping attributes."""
+    fp = out.fp
+    fp.seek(out.start_dir)
+    zi.header_offset = fp.tell()
+    fp.write(zi.FileHeader(zip64))
+    for chunk in chunks:
+        fp.write(chunk)
+    out.start_dir = fp.tell()
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    out._didModify = True
+
+
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
 def _copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
     """Append one entry's compressed bytes to `out` unchanged (no inflate/deflate round trip).
 
-    Uses zipfile's documented ZipInfo fields plus its (long-stable) bookkeeping attributes;
-    returns False, having written nothing, when the entry is unusual (encrypted, exotic method)
+    Returns False, having written nothing, when the entry is unusual (encrypted, exotic method)
     so the caller falls back to an ordinary writestr().
     """
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
@@ -130,9 +242,9 @@ def _copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
     fields = _LOCAL_HEADER.unpack(header)
     if fields[0] != b"PK\x03\x04":
         return False
-    raw.seek(info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])
-    payload = raw.read(info.compress_size)
-    if len(payload) != info.compress_size:
+    start = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+    raw.seek(0, 2)
+    if raw.tell() < start + info.compress_size:
         return False
     zi = zipfile.ZipInfo(info.filename, info.date_time)
     zi.compress_type = info.compress_type
@@ -141,14 +253,16 @@ def _copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
     zi.comment = info.comment
     zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
     zi.flag_bits = info.flag_bits & 0x800         # keep only the UTF-8 name flag
-    fp = out.fp
-    fp.seek(out.start_dir)
-    zi.header_offset = fp.tell()
-    fp.write(zi.FileHeader())
-    fp.write(payload)
-    out.start_dir = fp.tell()
-    out.filelist.append(zi)
-    out.NameToInfo[zi.filename] = zi
-    out._didModify = True
+    _append_entry(out, zi, _read_blocks(raw, start, info.compress_size))
     return True
 
+
+def _read_blocks(raw, start: int, size: int):
+    """`size` bytes of `raw` from `start`, a block at a time (a big image is never read whole)."""
+    raw.seek(start)
+    while size > 0:
+        block = raw.read(min(size, _BLOCK))
+        if not block:
+            raise PatchError("工作簿在读取过程中被截断，文件可能正在被其他程序修改")
+        size -= len(block)
+        yield block

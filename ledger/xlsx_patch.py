@@ -28,9 +28,11 @@ Values are rendered by :class:`ledger.xlsx_styles.CellRenderer` (inline strings,
 This module is the entry point and runs the steps in order; the steps live in:
 
 ========================  ===================================================================
-``xlsx_types``            ``CellWrite``, ``SheetTable``, ``PatchError`` (re-exported here)
+``xlsx_types``            ``CellWrite``, ``SheetTable``, ``PatchError`` (re-exported here); the
+                          writes grouped by row (``_RowWrites``)
 ``xlsx_xml``              safe parse/serialise, namespaces, cell references
-``xlsx_package``          the zip: lazy reads, raw copy of untouched entries
+``xlsx_package``          the zip: lazy reads, raw copy of untouched entries, the big changed
+                          part deflated as it is produced (``_PartWriter``)
 ``xlsx_workbook``         workbook.xml, its rels, [Content_Types].xml
 ``xlsx_fastsheet``        task sheet, byte-splicing fast path
 ``xlsx_sheet``            task sheet, lxml engine (fallback; also edits the fast path's skeleton)
@@ -53,9 +55,10 @@ from lxml import etree
 from .xlsx_fastsheet import _Fallback, _FastSheet
 from .xlsx_formulas import _edit_calc_chain, _has_formulas
 from .xlsx_owned import _check_sheet_name, _write_owned_sheets
-from .xlsx_package import _Package
+from .xlsx_package import _Package, _PartWriter
 from .xlsx_sheet import _SheetPatch
 from .xlsx_styles import CellRenderer, StyleBook, excel_serial
+from .xlsx_types import MAX_COL, _RowWrites
 from .xlsx_types import CellWrite, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
 from .xlsx_workbook import _ContentTypes, _Workbook
 from .xlsx_xml import CT_NS, PKG_REL_NS, WORKSHEET_CT  # noqa: F401  (re-exported, as before)
@@ -64,22 +67,23 @@ from .xlsx_xml import MAIN_NS, REL_NS, STYLES_CT, _local, _parse, _serialize, _s
 __all__ = ["CellWrite", "SheetTable", "PatchError", "patch_workbook", "sheet_part_paths", "excel_serial",
            "merged_ranges"]
 
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 # Tests (and anyone debugging a sheet) switch engines by setting ledger.xlsx_patch.ENGINE, so it
 # is read here, by the dispatcher, and not in the engine modules.
 ENGINE = "auto"        # "auto": byte-level fast path when the sheet allows it; "lxml": always lxml
 
 
-def _patch_sheet(data: bytes, part: str, label: str, cells: CellRenderer,
-                 writes: Mapping[tuple[int, int], CellWrite],
-                 widths: Mapping[int, float]) -> tuple[bytes, set[str]]:
-    """The sheet with the writes and widths applied, and the refs of overwritten formula cells."""
+def _patch_sheet(data: bytes, part: str, label: str, cells: CellRenderer, writes: _RowWrites,
+                 widths: Mapping[int, float]) -> tuple[bytes | _PartWriter, set[str]]:
+    """The sheet with the writes and widths applied (bytes, or the fast path's deflated part),
+    and the refs of overwritten formula cells."""
     if ENGINE == "auto":
         try:
             fast = _FastSheet(data, part, label, cells)
-            return fast.apply(writes, widths), fast.formula_refs
+            out = _PartWriter()
+            fast.apply(writes, widths, out)
+            return out.close(), fast.formula_refs
         except _Fallback:
-            pass
+            fast = out = None             # drop what the fast path produced before lxml starts
     patch = _SheetPatch(data, part, label, cells)
     patch.apply(writes)
     patch.set_widths(widths)
@@ -125,11 +129,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
         _check_sheet_name(name)
         if name.casefold() == sheet_name.casefold():
             raise ValueError(f"sheet {name!r} cannot be both written and owned")
-    cells: dict[tuple[int, int], CellWrite] = {}
-    for w in writes:
-        if not (1 <= w.row <= MAX_ROW and 1 <= w.col <= MAX_COL):
-            raise ValueError(f"cell out of range: row {w.row}, col {w.col}")
-        cells[(w.row, w.col)] = w
+    cells = _RowWrites(writes)
     widths = dict(column_widths or {})
     for c, w in widths.items():
         if not (1 <= c <= MAX_COL) or not (0 < float(w) <= 255):
@@ -150,9 +150,9 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
 
         calc_cells: set[tuple[str, str]] = set()
         if cells or widths:
-            data, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
-                                              renderer, cells, widths)
-            pkg.set(target.part, data)
+            sheet, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
+                                               renderer, cells, widths)
+            pkg.set(target.part, sheet)              # also lets the original part go
             calc_cells = {(target.sheet_id, ref) for ref in formula_refs}
 
         calc_sheets = _write_owned_sheets(pkg, wb, ct, owned, renderer)

@@ -18,7 +18,7 @@ from lxml import etree
 from .errors import column_index, column_letter
 from .xlsx_formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
 from .xlsx_styles import CellRenderer
-from .xlsx_types import CellWrite, PatchError
+from .xlsx_types import PatchError, _RowWrites
 from .xlsx_xml import _children, _int, _local, _parse, _parser, _serialize, _split_range
 
 
@@ -84,7 +84,7 @@ class _SheetPatch:
                 c.set("r", f"{column_letter(col)}{rnum}")
             prev = col
 
-    def _check_groups(self, written: set[tuple[int, int]]) -> None:
+    def _check_groups(self, writes: _RowWrites) -> None:
         if not any(h in self.data for h in _GROUP_HINTS):
             return
         masters: list = []
@@ -93,18 +93,15 @@ class _SheetPatch:
         for f in self.sheet_data.iter(self.F):
             _group_formula(f.get("t"), f.get("si"), f.get("ref"), f.getparent().get("r") or "",
                            masters, deps, arrays)
-        _check_formula_groups(self.label, masters, deps, arrays, written)
+        _check_formula_groups(self.label, masters, deps, arrays, writes.cells())
 
-    def apply(self, writes: Mapping[tuple[int, int], CellWrite]) -> None:
+    def apply(self, writes: _RowWrites) -> None:
         if not writes:
             return
-        self._check_groups(set(writes))
-        by_row: dict[int, list[CellWrite]] = {}
-        for key in sorted(writes):
-            by_row.setdefault(key[0], []).append(writes[key])
+        self._check_groups(writes)
         letters: dict[int, str] = {}
         parts = [f'<sheetData xmlns="{self.ns}">' if self.ns else "<sheetData>"]
-        for r, ws in by_row.items():
+        for r, ws in writes.items():
             parts.append("<row>")
             for w in ws:
                 col = letters.get(w.col) or letters.setdefault(w.col, column_letter(w.col))
@@ -115,7 +112,7 @@ class _SheetPatch:
 
         rows = self._index_rows()
         existing = sorted(rows)
-        for (rnum, ws), new_row in zip(by_row.items(), list(fragment)):
+        for (rnum, ws), new_row in zip(writes.items(), list(fragment)):
             row_el = rows.get(rnum)
             if row_el is None:
                 new_row.set("r", str(rnum))
@@ -168,10 +165,8 @@ class _SheetPatch:
         elif "spans" in row_el.attrib:
             del row_el.attrib["spans"]
 
-    def update_dimension(self, writes: Mapping[tuple[int, int], CellWrite]) -> None:
-        rows = [r for r, _ in writes]
-        cols = [c for _, c in writes]
-        r1, c1, r2, c2 = min(rows), min(cols), max(rows), max(cols)
+    def update_dimension(self, writes: _RowWrites) -> None:
+        r1, c1, r2, c2 = writes.bounds()
         dim = self.root.find(self.q("dimension"))
         if dim is not None:
             old = _split_range(dim.get("ref") or "")

@@ -4,14 +4,17 @@
 tool-owned sheet (督办记录) generated from scratch; ``PatchError`` says, in Chinese, why a
 workbook cannot be written safely. They live in this leaf module so that every ``xlsx_*`` module
 can use them without importing the entry point; :mod:`ledger.xlsx_patch` re-exports them.
+``_RowWrites`` is how both sheet engines receive the writes: grouped by row, in sheet order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 Value = str | int | float | dt.date | None
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 class PatchError(Exception):
@@ -36,3 +39,62 @@ class SheetTable:
     rows: tuple[tuple[Value, ...], ...]
     widths: tuple[float, ...]
     date_columns: frozenset[int] = frozenset()
+
+
+class _RowWrites:
+    """The cells to write, grouped by row: rows ascending, each row's writes by column, one write
+    per cell (a later write to the same cell wins).
+
+    The weekly run writes 9 status columns of every task row (450,000 writes at 50,000 tasks),
+    row by row and column by column. So the writes are kept as one list per row, in the order
+    they came — no key object per cell — and only a row that came out of order is sorted.
+    Raises ValueError for a cell outside the sheet.
+    """
+
+    def __init__(self, writes: Iterable[CellWrite]):
+        rows: dict[int, list[CellWrite]] = {}
+        unsorted: set[int] = set()           # rows whose writes came out of column order
+        rows_in_order = True
+        current: list[CellWrite] = []
+        last_row = last_col = top = 0
+        for w in writes:
+            r, c = w.row, w.col
+            if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
+                raise ValueError(f"cell out of range: row {r}, col {c}")
+            if r != last_row:
+                current = rows.get(r)
+                if current is None:
+                    current = rows[r] = []
+                last_row, last_col = r, current[-1].col if current else 0
+                rows_in_order = rows_in_order and r >= top
+                top = max(top, r)
+            if c <= last_col:
+                unsorted.add(r)
+            current.append(w)
+            last_col = c
+        for r in unsorted:
+            latest = {w.col: w for w in rows[r]}
+            rows[r] = [latest[c] for c in sorted(latest)]
+        self.rows = rows if rows_in_order else dict(sorted(rows.items()))
+        self._columns: set[int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def items(self) -> Iterator[tuple[int, list[CellWrite]]]:
+        """(row, its writes by column), rows ascending."""
+        return iter(self.rows.items())
+
+    def columns(self) -> set[int]:
+        if self._columns is None:
+            self._columns = {w.col for ws in self.rows.values() for w in ws}
+        return self._columns
+
+    def cells(self) -> set[tuple[int, int]]:
+        """Every written (row, col) — built only when a sheet has formula groups to check."""
+        return {(w.row, w.col) for ws in self.rows.values() for w in ws}
+
+    def bounds(self) -> tuple[int, int, int, int]:
+        """(min_row, min_col, max_row, max_col) of the written cells; there must be some."""
+        cols = self.columns()
+        return next(iter(self.rows)), min(cols), next(reversed(self.rows)), max(cols)
