@@ -76,8 +76,11 @@ def previous_run_date(outcome: Outcome):
     """The last run before this one: the latest 更新日期 written into the task sheet, or the latest
     notice in the log (a run that issued nothing still leaves its date in 更新日期). A rerun of the
     same date sees the same previous run, so it reproduces the same period reports."""
+    from .periods import previous_run
+
     T = outcome.run_date
-    seen = [n.issued for n in outcome.loaded.log if n.issued < T]
+    logged = previous_run(outcome.loaded.log, T)
+    seen = [] if logged is None else [logged]
     ts = outcome.loaded.tasks
     col = ts.status_columns.get("更新日期")
     if col is not None:

@@ -137,12 +137,10 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
     return Outcome(run_date, loaded, tuple(evaluations), tuple(new))
 
 
-def fatal_problems(loaded: Loaded) -> list[Problem]:
-    return list(loaded.config_problems)
-
-
 def config_error(loaded: Loaded) -> LedgerError | None:
-    problems = fatal_problems(loaded)
+    """Problems outside task rows stop the run: notices issued under settings the clerk did not
+    intend cannot be taken back."""
+    problems = list(loaded.config_problems)
     if not problems:
         return None
     sheets = "、".join(dict.fromkeys(f"“{p.location.sheet}”" for p in problems))
