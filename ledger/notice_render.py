@@ -23,6 +23,7 @@ from importlib.resources.abc import Traversable
 from io import BytesIO
 from pathlib import Path
 
+from .docx_fast import W, FastDocx, order_cell_properties_tree
 from .docx_tools import fast_template_class, release, stable_zip
 from .errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, number_key, shorten, sort_key
@@ -177,38 +178,28 @@ def _context(views: list[NoticeView], color: str = "") -> dict:
             "color_name": COLOR_NAMES.get(color, ""), "color_hex": views[0].color_hex if color else ""}
 
 
-_TCPR_ORDER = {name: i for i, name in enumerate(
-    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark "
-    "headers cellIns cellDel cellMerge tcPrChange".split())}
-
-
-def _fix_cell_shading(body) -> None:
-    """docxtpl's cellbg puts w:shd first in w:tcPr; Word expects the schema order (after tcW)."""
-    from docx.oxml.ns import qn
-
-    for tc_pr in {shd.getparent() for shd in body.iter(qn("w:shd"))}:
-        if tc_pr.tag != qn("w:tcPr"):
-            continue
-        children = list(tc_pr)
-        ordered = sorted(children, key=lambda el: _TCPR_ORDER.get(el.tag.split("}")[-1], len(_TCPR_ORDER)))
-        if ordered != children:
-            for el in children:
-                tc_pr.remove(el)
-            tc_pr.extend(ordered)
-
-
-def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime) -> bytes:
+def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime,
+                 fast: "FastDocx | None" = None, env=None) -> bytes:
+    """One colour's print stack. `fast` (the prepared template) renders on the XML text; without
+    it — a template with {%tc %} column tags — docxtpl renders it the long way."""
+    title = f"{COLOR_NAMES[color]}督办单（{len(views)}份）"
+    comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
+    context = _context(views, color)
+    if fast is not None:
+        return fast.render(context, env or _jinja_env(), stamp, title, comments)
     tpl = fast_template_class()(BytesIO(template))
-    with zipfile.ZipFile(BytesIO(template)) as zf:
-        tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None
+    tpl.dynamic_columns = True
     # autoescape: without it a & or < in a cell corrupts document.xml
-    tpl.render(_context(views, color), jinja_env=_jinja_env(), autoescape=True)
-    _fix_cell_shading(tpl.docx.element.body)
+    tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
+    body = tpl.docx.element.body
+    for tc_pr in {shd.getparent() for shd in body.iter(f"{{{W}}}shd")}:
+        if tc_pr.tag == f"{{{W}}}tcPr":
+            tc_pr[:] = order_cell_properties_tree(tc_pr)
     props = tpl.docx.core_properties
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
-    props.title = f"{COLOR_NAMES[color]}督办单（{len(views)}份）"
-    props.comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
+    props.title = title
+    props.comments = comments
     buffer = BytesIO()
     tpl.save(buffer)
     data = buffer.getvalue()
@@ -292,13 +283,16 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
     outputs: list[tuple[Path, bytes]] = []
     docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
+    template = fast = env = None
     try:
         for color in DOCX_COLORS:
             group = [v for v in views if v.color == color]
             if group and (color != "蓝" or params["蓝色打印"]):
-                template = docx_file.read_bytes()
+                if template is None:
+                    template = docx_file.read_bytes()
+                    fast, env = FastDocx.open(template), _jinja_env()
                 for name, chunk in stack_files(color, group):
-                    outputs.append((out_dir / name, _render_docx(chunk, template, color, stamp)))
+                    outputs.append((out_dir / name, _render_docx(chunk, template, color, stamp, fast, env)))
         outputs.append((out_dir / HTML_FILE, _render_html(views, html_file.read_text(encoding="utf-8"))))
     except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
         raise LedgerError(f"督办单模板无法生成文档（{type(exc).__name__}: {exc}）：请检查最近对模板"

@@ -31,6 +31,7 @@ from pathlib import Path
 from .chart import rate_chart_png, rate_text, text_bars
 from .errors import LedgerError
 from .notice_log import format_number
+from .docx_fast import FastDocx
 from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, template_dir
 from .params import COLOR_NAMES
@@ -270,6 +271,10 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
 
     try:
         data = template.read_bytes()
+        # text-level rendering unless the context needs docxtpl's document object (chart, RichText)
+        fast = None if chart or "org" in context else FastDocx.open(data)
+        if fast is not None:
+            return fast.render(dict(context, chart=None), _jinja_env(), stamp, title)
         tpl = fast_template_class()(BytesIO(data))
         with zipfile.ZipFile(BytesIO(data)) as zf:
             tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None

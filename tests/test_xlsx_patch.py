@@ -9,6 +9,7 @@ libreoffice.xlsx: a LibreOffice-saved ledger). Everything else is built here fro
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -132,6 +133,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def soffice_calc() -> str | None:
+    """soffice, when its spreadsheet component (Calc) is installed: Writer alone cannot open .xlsx."""
+    found = soffice()
+    if found is None:
+        return None
+    program = Path(os.path.realpath(found)).parent
+    return found if any(program.glob("libsclo.*")) or any(program.glob("sc*.dll")) else None
+
+
 # ----------------------------------------------------------------------------- 1. rich preservation
 def test_rich_workbook_preserved_except_the_patched_parts(tmp_path, engine):
     out = tmp_path / "out.xlsx"
@@ -251,11 +261,11 @@ def test_libreoffice_saved_workbook(tmp_path, engine):
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"   # all sheets
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(soffice_calc() is None, reason="LibreOffice Calc not installed")
 def test_patched_output_opens_in_libreoffice(tmp_path):
     out = tmp_path / "patched.xlsx"
     patch_workbook(RICH, out, TASK, status_writes(4, 23, 14, header_row=3), widths(14), {LOG: log_table()})
-    res = subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+    res = subprocess.run([soffice_calc(), "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
                           "--convert-to", CSV_FILTER,
                           "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=180)
     assert res.returncode == 0, res.stderr
