@@ -36,7 +36,8 @@ from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, template_dir
 from .params import COLOR_NAMES
 from .periods import Period
-from .stats import AnnualScores, PeriodReport, period_report, weekly_summary
+from .stats import AnnualScores, PeriodReport, period_report
+from .weekly import weekly_summary
 
 WEEKLY_DOCX, WEEKLY_HTML = "周汇总.docx", "周汇总.html"
 BULLETIN_DOCX, BULLETIN_HTML = "通报.docx", "通报.html"

@@ -1,9 +1,11 @@
-"""Figures for the weekly summary, the 通报 and the annual score table (SPEC §4).
+"""Figures for the 通报 and the annual score table (SPEC §4.2, §4.3); the definitions here hold
+for the weekly summary too (`ledger.weekly`, counted without pandas because it is made on every run).
 
 Every figure comes from the ledger rows and the 督办记录 log (plus the notices of the current run),
 never from the clock, so a report can be reproduced later from the same workbook. Pure pandas
-aggregation, no file IO; pandas is imported inside the functions so `ledger --help` stays fast.
-The periods themselves (月/季度/半年/年 and the weekly window) are in `ledger.periods`.
+aggregation over `ledger.weekly.Facts`, no file IO; pandas is imported inside the functions so
+`ledger --help` and the weekly run stay fast. The periods (月/季度/半年/年 and the weekly window)
+are in `ledger.periods`.
 
 Definitions. A task with several lead units counts once for every lead unit; a notice charges every
 unit in its 被督办单位; the 合计 row counts each task or notice once. Rows with data errors are left
@@ -31,56 +33,13 @@ readable 交办日期 and 牵头单位).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from .periods import Period, week_ending
-
-COLORS = ("蓝", "黄", "红")
+from .periods import Period
+from .weekly import COLORS, Facts, NoticeFact, TaskFact, finished_on
 
 
 # --- result records ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TaskLine:
-    task_id: str
-    content: str
-    units: tuple[str, ...]
-    due: date | None
-    days: int | None = None         # days overdue (or None)
-    level: str = ""                 # highest colour issued (蓝/黄/红) or ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class WeeklyRow:
-    unit: str
-    new: int = 0                    # 新交办
-    on_time: int = 0                # 按时办结 this week
-    late: int = 0                   # 逾期办结 this week
-    due_soon: int = 0               # open, due from the run date to 7 days later
-    overdue_none: int = 0           # overdue, no notice yet
-    overdue_blue: int = 0
-    overdue_yellow: int = 0
-    overdue_red: int = 0
-    issued_blue: int = 0            # notices of this run
-    issued_yellow: int = 0
-    issued_red: int = 0
-
-    @property
-    def overdue(self) -> int:
-        return self.overdue_none + self.overdue_blue + self.overdue_yellow + self.overdue_red
-
-
-@dataclass(frozen=True)
-class WeeklySummary:
-    period: Period
-    rows: tuple[WeeklyRow, ...]
-    total: WeeklyRow
-    due_soon: tuple[TaskLine, ...]
-    overdue: tuple[TaskLine, ...]
-    issued: tuple                   # the run's Notice records
-    excluded: tuple[str, ...]       # task ids (or 第N行) left out: data errors
-
 
 @dataclass(frozen=True)
 class PeriodRow:
@@ -166,78 +125,19 @@ class PeriodReport:
 
 # --- frames --------------------------------------------------------------------------------------
 
-def _finished_on(task) -> date | None:
-    """The day the task counts as done: 办结日期 (review not 不合格), or 销号 (struck off)."""
-    if task.closed is not None:
-        return task.done or task.closed
-    if task.done is not None and task.review != "不合格":
-        return task.done
-    return None
-
-
-class _Facts:
-    """A run's tasks and notices as two tidy frames: one row per (task, lead unit) and per
-    (notice, charged unit). Unit names are canonicalised through 单位名录 when there is one."""
+class _Facts(Facts):
+    """`Facts` with its records as two frames: `tf` per (task, lead unit), `nf` per (notice, unit)."""
 
     def __init__(self, outcome, evaluations=None):
         import pandas as pd
 
-        loaded = outcome.loaded
-        self.params, self.directory = loaded.params, loaded.units
-        evaluations = outcome.evaluations if evaluations is None else evaluations
-        self.tasks = {e.task.id: e for e in evaluations if e.task.id}
-        rows, excluded = [], []
-        for e in evaluations:
-            t = e.task
-            ok = e.state != "数据有误" and e.deadline.due is not None and t.lead
-            if not ok:
-                excluded.append(t.id or f"第{t.row}行")
-            for unit in t.lead:
-                rows.append(dict(task_id=t.id or f"第{t.row}行", unit=self.canon(unit), ok=bool(ok),
-                                 assigned=_ts(t.assigned), due=_ts(e.deadline.due), finished=_ts(_finished_on(t)),
-                                 state=e.state, level=e.level or "", content=t.content))
-        self.excluded = tuple(excluded)
-        self.tf = pd.DataFrame(rows, columns=["task_id", "unit", "ok", "assigned", "due", "finished", "state",
-                                              "level", "content"])
+        super().__init__(outcome, evaluations)
+        self.tf = pd.DataFrame(self.task_rows, columns=list(TaskFact._fields))
         self.tf["ok"] = self.tf["ok"].astype(bool)    # an empty object column would select columns
         for col in ("assigned", "due", "finished"):
             self.tf[col] = pd.to_datetime(self.tf[col])
-        seen, notices = set(), []
-        for n in (*loaded.log, *outcome.new_notices):
-            if n.number not in seen:
-                seen.add(n.number)
-                notices.append(n)
-        self.notices = notices
-        nrows = []
-        for n in notices:
-            task = self.tasks.get(n.task_id)
-            units = n.units or (task.task.lead if task else ())
-            for unit in dict.fromkeys(self.canon(u) for u in units):
-                nrows.append(dict(number=n.number, task_id=n.task_id, color=n.color, issued=_ts(n.issued),
-                                  unit=unit))
-        self.nf = pd.DataFrame(nrows, columns=["number", "task_id", "color", "issued", "unit"])
+        self.nf = pd.DataFrame(self.notice_rows, columns=list(NoticeFact._fields))
         self.nf["issued"] = pd.to_datetime(self.nf["issued"])
-
-    def canon(self, name: str) -> str:
-        unit = self.directory.resolve(name) if self.directory is not None else None
-        return unit.name if unit is not None else name
-
-    def order(self, units, score=None) -> list[str]:
-        """单位名录 order (others after it, by name); without a directory, by `score` then name."""
-        units = list(dict.fromkeys(units))
-        if self.directory is not None:
-            rank = {u.name: u.order for u in self.directory.units}
-            return sorted(units, key=lambda u: (rank.get(u, len(rank)), u))
-        return sorted(units, key=lambda u: ((score(u) if score else 0), u))
-
-    def points(self, color: str) -> int:
-        return self.params.int(f"{color}色扣分")
-
-
-def _ts(day: date | None):
-    import pandas as pd
-
-    return pd.Timestamp(day) if day is not None else pd.NaT
 
 
 def _count(frame, by: str = "unit") -> dict[str, int]:
@@ -249,59 +149,6 @@ def _colors(nf, mask) -> dict[str, dict[str, int]]:
     part = nf[mask]
     table = part.groupby(["unit", "color"])["number"].nunique().unstack(fill_value=0) if len(part) else None
     return {u: {c: int(table.loc[u].get(c, 0)) for c in COLORS} for u in table.index} if table is not None else {}
-
-
-# --- weekly summary (§4.1) -------------------------------------------------------------------------
-
-def weekly_summary(outcome) -> WeeklySummary:
-    """The 7 days ending at the run date: newly assigned (交办日期 in the week), completed in the
-    week (on time / late), open tasks due from the run date to 7 days later, overdue open tasks
-    by the highest colour issued (this run included), and the notices of this run."""
-    import pandas as pd
-
-    T = outcome.run_date
-    week = week_ending(T)
-    f = _Facts(outcome)
-    tf = f.tf[f.tf["ok"]]
-    start, end, soon = pd.Timestamp(week.start), pd.Timestamp(T), pd.Timestamp(T + timedelta(days=7))
-    open_ = tf["state"].isin(["未到期", "临期", "今日到期", "逾期"])
-    parts = {
-        "new": tf["assigned"].between(start, end),
-        "on_time": tf["finished"].between(start, end) & (tf["finished"] <= tf["due"]),
-        "late": tf["finished"].between(start, end) & (tf["finished"] > tf["due"]),
-        "due_soon": open_ & tf["due"].between(end, soon),
-        "overdue_none": (tf["state"] == "逾期") & (tf["level"] == ""),
-        "overdue_blue": (tf["state"] == "逾期") & (tf["level"] == "蓝"),
-        "overdue_yellow": (tf["state"] == "逾期") & (tf["level"] == "黄"),
-        "overdue_red": (tf["state"] == "逾期") & (tf["level"] == "红"),
-    }
-    counts = {k: _count(tf[m]) for k, m in parts.items()}
-    issued_numbers = {n.number for n in outcome.batch_notices}
-    issued = _colors(f.nf, f.nf["number"].isin(issued_numbers))
-    units = f.order(set().union(*counts.values(), issued))
-
-    def row(unit: str) -> WeeklyRow:
-        c = issued.get(unit, {})
-        return WeeklyRow(unit, **{k: v.get(unit, 0) for k, v in counts.items()},
-                         issued_blue=c.get("蓝", 0), issued_yellow=c.get("黄", 0), issued_red=c.get("红", 0))
-
-    by_color = {c: sum(1 for n in outcome.batch_notices if n.color == c) for c in COLORS}
-    total = WeeklyRow("合计", **{k: int(tf[m]["task_id"].nunique()) for k, m in parts.items()},
-                      issued_blue=by_color["蓝"], issued_yellow=by_color["黄"], issued_red=by_color["红"])
-
-    def lines(mask, days: bool) -> tuple[TaskLine, ...]:
-        rows = tf[mask].sort_values(["due", "task_id"])
-        units = rows.groupby("task_id", sort=False)["unit"].agg(list)   # every lead unit of a task
-        first = rows.drop_duplicates("task_id")
-        out = []
-        for tid, content, due, level in zip(first["task_id"], first["content"], first["due"], first["level"]):
-            d = due.date()
-            out.append(TaskLine(tid, content, tuple(f.order(units[tid])), d, (T - d).days if days else None, level))
-        return tuple(out)
-
-    overdue = tf["state"] == "逾期"
-    return WeeklySummary(week, tuple(row(u) for u in units), total, lines(parts["due_soon"], False),
-                         lines(overdue, True), outcome.batch_notices, f.excluded)
 
 
 # --- period report (§4.2) --------------------------------------------------------------------------
@@ -347,7 +194,7 @@ def period_report(outcome, period: Period, evaluations=None, as_of: date | None 
         ev = f.tasks.get(tid)
         notice_due = next((n.deadline for n in f.notices if n.task_id == tid and n.deadline), None)
         D = ev.deadline.due if ev is not None and ev.deadline.due else notice_due
-        done = _finished_on(ev.task) if ev is not None else None
+        done = finished_on(ev.task) if ev is not None else None
         done = done if done is not None and done <= cutoff else None
         days = max(((done or cutoff) - D).days, 0) if D else None
         red_tasks.append(RedTask(tid, ev.task.content if ev else "", tuple(f.order(g["unit"])),

@@ -98,3 +98,23 @@ def test_output_file_names_are_valid_on_windows(sample, tmp_path):
     bad = [n for n in names if set(n) & set('<>:"/\\|?*') or n.rstrip() != n or n.endswith(".")
            or n.split(".")[0].upper() in {"CON", "PRN", "AUX", "NUL"}]
     assert names and bad == []
+
+
+HEAVY = ("pandas", "matplotlib", "docxtpl", "docx", "openpyxl")
+
+
+def test_heavy_libraries_load_only_where_needed(sample, tmp_path):
+    """`ledger --help` starts with none of them; a weekly run with no period ending needs neither
+    pandas (period reports) nor matplotlib (their chart) nor openpyxl (workbook building)."""
+    code = (
+        "import sys, datetime, pathlib\n"
+        "import ledger.cli\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        "from ledger.batch import run_weekly\n"
+        "r = run_weekly(pathlib.Path(sys.argv[1]), datetime.date(2026, 11, 23), pathlib.Path(sys.argv[2]))\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), r.exit_code, len(r.outcome.new_notices))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(sample), str(tmp_path / "out")], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    startup, run = out.stdout.splitlines()
+    assert startup == "[]"
+    assert run == "['docx', 'docxtpl'] 1 13"       # the 13 notices were rendered, with docxtpl's patching

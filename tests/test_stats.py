@@ -10,7 +10,8 @@ from conftest import task, write_ledger
 from ledger.notice_log import Notice
 from ledger.pipeline import evaluate_all, load
 from ledger.periods import parse_period, periods_just_ended, previous_run
-from ledger.stats import annual_scores, period_report, weekly_summary
+from ledger.stats import annual_scores, period_report
+from ledger.weekly import weekly_summary
 
 D = date
 
