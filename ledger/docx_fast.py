@@ -132,15 +132,19 @@ class FastDocx:
         changed = {self.main: (_DECLARATION + self.head + body + self.tail).encode("utf-8")}
         for name, source in self.parts.items():
             changed[name] = (_DECLARATION + self._render_part(source, context, jinja_env)).encode("utf-8")
-        out = BytesIO()
+        from .xlsx_package import copy_raw
+
+        out, raw, when = BytesIO(), BytesIO(self.data), stamp.timetuple()[:6]
         with zipfile.ZipFile(BytesIO(self.data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
             core = _core_properties(zin.read("docProps/core.xml"), context, jinja_env, stamp, title, comments)
             changed["docProps/core.xml"] = core
             for info in zin.infolist():
-                member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-                member.compress_type = zipfile.ZIP_DEFLATED
-                member.external_attr = 0o644 << 16
-                zout.writestr(member, changed.get(info.filename) or zin.read(info.filename))
+                # parts the render did not touch keep the template's compressed bytes
+                if info.filename in changed or not copy_raw(raw, info, zout, when):
+                    member = zipfile.ZipInfo(info.filename, date_time=when)
+                    member.compress_type = zipfile.ZIP_DEFLATED
+                    member.external_attr = 0o644 << 16
+                    zout.writestr(member, changed.get(info.filename) or zin.read(info.filename))
         return out.getvalue()
 
     def _render_part(self, source: str, context: dict, jinja_env) -> str:

@@ -109,7 +109,7 @@ class _Package:
                     else:
                         out.writestr(self._info(info, zipfile.ZIP_DEFLATED), data,
                                      compresslevel=1 if len(data) > _BIG_PART else None)
-                elif not _copy_raw(raw, info, out):
+                elif not copy_raw(raw, info, out):
                     out.writestr(self._info(info, info.compress_type), self.get(name))
                 self.cache.pop(name, None)
             for name, data in self.added.items():
@@ -226,8 +226,9 @@ def _append_entry(out: zipfile.ZipFile, zi: zipfile.ZipInfo, chunks, zip64: bool
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
-def _copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
-    """Append one entry's compressed bytes to `out` unchanged (no inflate/deflate round trip).
+def copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile, date_time: tuple | None = None) -> bool:
+    """Append one entry's compressed bytes to `out` unchanged (no inflate/deflate round trip),
+    with its own date or `date_time`.
 
     Returns False, having written nothing, when the entry is unusual (encrypted, exotic method)
     so the caller falls back to an ordinary writestr().
@@ -246,7 +247,7 @@ def _copy_raw(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
     raw.seek(0, 2)
     if raw.tell() < start + info.compress_size:
         return False
-    zi = zipfile.ZipInfo(info.filename, info.date_time)
+    zi = zipfile.ZipInfo(info.filename, date_time or info.date_time)
     zi.compress_type = info.compress_type
     zi.external_attr = info.external_attr
     zi.create_system = info.create_system
