@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from typing import Callable
 from datetime import date
 from pathlib import Path
 
+from . import stages
 from .errors import LedgerError
 from .faults import checkpoint
 from .pipeline import Outcome, check_run_date, config_error, evaluate_all, load
-from .summary import summary_text
+from .summary import Summary, summarize
 
 SUMMARY_FILE = "运行摘要.txt"
 
@@ -29,6 +29,7 @@ class RunReport:
     backup: Path | None = None
     out_dir: Path | None = None
     written: bool = False
+    summary: Summary | None = None      # the text in parts, for the console's tables
 
 
 def _fatal(exc: LedgerError) -> RunReport:
@@ -37,34 +38,30 @@ def _fatal(exc: LedgerError) -> RunReport:
     return RunReport(2, fatal_text(exc), error=exc)
 
 
-def _silent(stage: str) -> None:
-    pass
-
-
 def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False,
-               templates: Path | None = None, progress: Callable[[str], None] = _silent) -> RunReport:
+               templates: Path | None = None) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
     log (the commit point), then publish the documents. See `outputs` for why in that order.
-    `progress` is told the name of each stage as it starts (the CLI shows it)."""
-    from .outputs import publish, stage, templates_for
+    Its stages are reported through `ledger.stages` (the CLI draws them as progress bars)."""
+    from .outputs import document_count, publish, stage as render_outputs, templates_for
     from .workbook_io import RunLock
     from .writeback import commit
 
     staging = None
     try:
         if dry_run:
-            progress("读取台账、计算状态")
             outcome = _evaluate(path, run_date)
-            return RunReport(_code(outcome), summary_text(outcome, mode="dry-run"), outcome)
+            summary = summarize(outcome, mode="dry-run")
+            return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
         with RunLock(path):
-            progress("读取台账、计算状态")
             outcome = _evaluate(path, run_date)
             checkpoint("after-evaluate")
-            progress(f"生成督办单（{len(outcome.new_notices)} 份新发）")
-            staging = stage(outcome, out_root, templates_for(outcome, path, templates))
+            folder = templates_for(outcome, path, templates)
+            with stages.stage(f"生成督办单（{len(outcome.new_notices)} 份新发）和周汇总", document_count(outcome)):
+                staging = render_outputs(outcome, out_root, folder)
             checkpoint("after-stage")
-            progress("备份并写回台账")
-            saved = commit(path, outcome)
+            with stages.stage("备份并写回台账", len(outcome.evaluations)):
+                saved = commit(path, outcome)
             checkpoint("after-replace")
     except LedgerError as exc:
         if staging is not None:
@@ -72,9 +69,10 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
     files = publish(staging, out_dir)
-    text = summary_text(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
+    summary = summarize(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
+    text = summary.text()
     (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
-    return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True)
+    return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True, summary=summary)
 
 
 def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
@@ -146,13 +144,15 @@ def normalize_number(text: str) -> str:
 
 
 def _evaluate(path: Path, run_date: date) -> Outcome:
-    loaded = load(path, run_date)
+    with stages.stage("读取台账"):
+        loaded = load(path, run_date)
     checkpoint("after-load")
     err = config_error(loaded)
     if err:
         raise err
     check_run_date(loaded, run_date)
-    return evaluate_all(loaded, run_date)
+    with stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
+        return evaluate_all(loaded, run_date)
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:
@@ -163,8 +163,8 @@ def check_workbook(path: Path, run_date: date) -> RunReport:
         return _fatal(exc)
     err = config_error(loaded)
     outcome = evaluate_all(loaded, run_date)
-    text = summary_text(outcome, mode="check", config=err)
-    return RunReport(2 if err else _code(outcome), text, outcome, error=err)
+    summary = summarize(outcome, mode="check", config=err)
+    return RunReport(2 if err else _code(outcome), summary.text(), outcome, error=err, summary=summary)
 
 
 def _code(outcome: Outcome) -> int:

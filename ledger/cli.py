@@ -90,26 +90,6 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--json", action="store_true", help="以 JSON 输出结果（供其他程序调用）")
 
 
-class _Progress:
-    """Stage lines on stderr with the time each stage took, so a long run visibly moves."""
-
-    def __init__(self, enabled: bool):
-        import time
-
-        self.enabled, self.clock, self.started, self.current = enabled, time.perf_counter, None, None
-
-    def __call__(self, stage: str) -> None:
-        self.finish()
-        if self.enabled:
-            print(f"… {stage}", end="", file=sys.stderr, flush=True)
-        self.current, self.started = stage, self.clock()
-
-    def finish(self) -> None:
-        if self.enabled and self.current is not None:
-            print(f"（{self.clock() - self.started:.1f} 秒）", file=sys.stderr, flush=True)
-        self.current = None
-
-
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -133,10 +113,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             from .batch import run_weekly
+            from .console import reporter_for
+            from .stages import reporting
 
-            progress = _Progress(not (args.quiet or args.json))
-            report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates, progress)
-            progress.finish()
+            reporter = None if args.quiet or args.json else reporter_for(sys.stderr)
+            try:
+                with reporting(reporter):
+                    report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+            finally:
+                if reporter is not None:
+                    reporter.close()
         elif args.command == "report":
             from .batch import report_period
 
@@ -205,8 +191,18 @@ def _show(args: argparse.Namespace, report) -> None:
         lines += [f"  {p.text()}" for p in problems]
         if lines:
             print("\n".join(lines))
+    elif report.summary is not None and _terminal(sys.stdout):
+        from .console import print_summary
+
+        print_summary(report.summary)
     else:
         print(report.text)
+
+
+def _terminal(stream) -> bool:
+    from .console import terminal
+
+    return terminal(stream)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from importlib.resources.abc import Traversable
 from io import BytesIO
 from pathlib import Path
 
+from . import stages
 from .docx_fast import W, FastDocx, order_cell_properties_tree
 from .docx_tools import fast_template_class, release, stable_zip
 from .errors import LedgerError
@@ -293,6 +294,9 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
                     fast, env = FastDocx.open(template), _jinja_env()
                 for name, chunk in stack_files(color, group):
                     outputs.append((out_dir / name, _render_docx(chunk, template, color, stamp, fast, env)))
+                    stages.advance(len(chunk))
+            else:
+                stages.advance(len(group))     # not printed (蓝色打印 off): only in the HTML and SMS list
         outputs.append((out_dir / HTML_FILE, _render_html(views, html_file.read_text(encoding="utf-8"))))
     except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
         raise LedgerError(f"督办单模板无法生成文档（{type(exc).__name__}: {exc}）：请检查最近对模板"

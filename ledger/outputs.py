@@ -15,6 +15,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from . import stages
 from .errors import LedgerError
 from .faults import checkpoint
 from .notice_log import Notice
@@ -67,9 +68,18 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     from .periods import periods_just_ended
 
     render_weekly(outcome, staging, templates)
+    stages.advance(1)
     for period in periods_just_ended(previous_run_date(outcome), outcome.run_date):
         render_period(outcome, period, staging, templates)
+        stages.advance(1)
     return staging
+
+
+def document_count(outcome: Outcome) -> int:
+    """Units of work of `stage` for a progress bar: one per notice, the weekly summary, each 通报."""
+    from .periods import periods_just_ended
+
+    return len(run_notices(outcome)) + 1 + len(periods_just_ended(previous_run_date(outcome), outcome.run_date))
 
 
 def previous_run_date(outcome: Outcome):

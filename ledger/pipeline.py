@@ -15,6 +15,7 @@ from functools import cached_property
 from datetime import date
 from pathlib import Path
 
+from . import stages
 from .calendar import WorkCalendar
 from .deadline import compute_deadline
 from .errors import LedgerError, Problem
@@ -123,7 +124,9 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
     evaluations: list[Evaluation] = []
     new: list[Notice] = []
     params, cal = loaded.params, loaded.calendar
-    for task in loaded.tasks.tasks:
+    for i, task in enumerate(loaded.tasks.tasks, start=1):
+        if i % stages.EVERY == 0:
+            stages.advance(stages.EVERY)
         deadline = compute_deadline(task, cal, params, loaded.book.date1904)
         ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
         if ev.issue:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LedgerError, Problem
+from .notice_log import Notice
 from .params import COLOR_NAMES
 from .pipeline import Outcome
 
@@ -22,27 +24,45 @@ def _problem_lines(problems: list[Problem], title: str) -> list[str]:
     return lines
 
 
-def summary_text(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: Path | None = None,
-                 config: LedgerError | None = None, files: list[Path] | None = None) -> str:
+@dataclass(frozen=True)
+class Summary:
+    """A run's account in parts, so the console can draw the figures as tables (`ledger.console`)
+    while 运行摘要.txt and pipes get the same content as plain lines (`text`)."""
+
+    head: tuple[str, ...]
+    states: dict[str, int]
+    issued_title: str               # 本次发出督办单 13 份：… / 本次发出督办单：无
+    notices: tuple[Notice, ...]     # 红, 黄, 蓝, each in number order
+    body: tuple[str, ...]           # settings problems, data errors, warnings
+    tail: tuple[str, ...]           # what was written where
+
+    def text(self) -> str:
+        lines = list(self.head)
+        if self.states:
+            lines.append("状态：" + "，".join(f"{k} {v} 项" for k, v in self.states.items()))
+        lines.append(self.issued_title)
+        lines += [f"  {n.number}  任务{n.task_id}  {'、'.join(n.units)}  {late_text(n)}" for n in self.notices]
+        return "\n".join([*lines, *self.body, *self.tail])
+
+
+def late_text(n: Notice) -> str:
+    return f"逾期 {n.overdue_days} 天" if n.overdue_days else "今日到期"
+
+
+def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: Path | None = None,
+              config: LedgerError | None = None, files: list[Path] | None = None) -> Summary:
     T = outcome.run_date
     title = {"run": "每周运行", "dry-run": "试运行（不写入）", "check": "检查"}[mode]
     name = outcome.loaded.book.path.name
-    lines = [f"督办台账 {title}：{T.isoformat()}（星期{WEEKDAYS[T.weekday()]}）",
-             f"台账：{name}，共 {len(outcome.evaluations)} 项任务"]
-    counts = outcome.state_counts()
-    if counts:
-        lines.append("状态：" + "，".join(f"{k} {v} 项" for k, v in counts.items()))
+    head = (f"督办台账 {title}：{T.isoformat()}（星期{WEEKDAYS[T.weekday()]}）",
+            f"台账：{name}，共 {len(outcome.evaluations)} 项任务")
     issued = outcome.issued_counts()
     verb = "本次发出" if mode == "run" else "本次应发"
-    if issued:
-        lines.append(f"{verb}督办单 {len(outcome.new_notices)} 份：" +
-                     "，".join(f"{COLOR_NAMES[c]} {n} 份" for c, n in issued.items()))
-        order = {n.number: i for i, n in enumerate(outcome.new_notices)}  # issue order = number order
-        for n in sorted(outcome.new_notices, key=lambda n: ("红黄蓝".index(n.color), order[n.number])):
-            late = f"逾期 {n.overdue_days} 天" if n.overdue_days else "今日到期"
-            lines.append(f"  {n.number}  任务{n.task_id}  {'、'.join(n.units)}  {late}")
-    else:
-        lines.append(f"{verb}督办单：无")
+    order = {n.number: i for i, n in enumerate(outcome.new_notices)}  # issue order = number order
+    notices = tuple(sorted(outcome.new_notices, key=lambda n: ("红黄蓝".index(n.color), order[n.number])))
+    issued_title = (f"{verb}督办单 {len(outcome.new_notices)} 份：" +
+                    "，".join(f"{COLOR_NAMES[c]} {n} 份" for c, n in issued.items())) if issued else f"{verb}督办单：无"
+    lines: list[str] = []
     if config is not None:
         lines.append(config.message + "：")
         lines += [f"  {p.text()}" for p in config.problems]
@@ -51,16 +71,17 @@ def summary_text(outcome: Outcome, mode: str, backup: Path | None = None, out_di
     rows = len(outcome.error_rows)
     lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，其余各行已正常处理）：")
     lines += _problem_lines(warnings, f"请留意（{len(warnings)} 处）：")
+    tail: list[str] = []
     if mode == "run":
-        lines.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
+        tail.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
         if out_dir is not None:
-            lines.append(f"输出文件夹：{out_dir}")
-            lines += [f"  {f.name}" for f in files or []]
+            tail.append(f"输出文件夹：{out_dir}")
+            tail += [f"  {f.name}" for f in files or []]
     elif mode == "dry-run":
-        lines.append("试运行：台账未修改，未占用督办单编号。")
+        tail.append("试运行：台账未修改，未占用督办单编号。")
     else:
-        lines.append("检查完毕：未写入任何内容。")
-    return "\n".join(lines)
+        tail.append("检查完毕：未写入任何内容。")
+    return Summary(head, outcome.state_counts(), issued_title, notices, tuple(lines), tuple(tail))
 
 
 def fatal_text(exc: LedgerError) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
+from . import stages
 from .dates import BadValue, is_blank, normalize_text, parse_date
 from .errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reader import Book, HeaderMap, Sheet, find_header
@@ -130,7 +131,10 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
     filled = _filled_values(sheet, header.row + 1)
     tasks: list[Task] = []
     columns = list(header.columns.items())
+    stages.set_total(max(sheet.max_row - header.row, 0))
     for r in range(header.row + 1, sheet.max_row + 1):
+        if (r - header.row) % stages.EVERY == 0:
+            stages.advance(stages.EVERY)
         row = sheet.cells[r - 1]
         width = len(row)
         raw = {k: row[c - 1] if c <= width else "" for k, c in columns}

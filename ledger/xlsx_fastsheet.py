@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from . import stages
 from .errors import column_index, column_letter
 from .xlsx_formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
 from .xlsx_package import _PartWriter
@@ -160,7 +161,9 @@ class _FastSheet:
         cursor = self.inner_start
         starts = {c: b'<c r="' + self.letter_bytes(c) for c in writes.columns()} if writes else {}
         body = self.cells.body_bytes
-        for rnum, ws in writes.items():
+        for done, (rnum, ws) in enumerate(writes.items(), start=1):
+            if done % stages.EVERY == 0:
+                stages.advance(stages.EVERY)
             while row is not None and row[0] < rnum:
                 row = next(rows, None)
             suffix = b'%d"' % rnum

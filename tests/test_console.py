@@ -3,6 +3,7 @@
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,8 +21,12 @@ def sample(tmp_path) -> Path:
     return book
 
 
-def ledger(*args: str, encoding: str = "utf-8", cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONIOENCODING=encoding)
+def ledger(*args: str, encoding: str = "utf-8", cwd: Path | None = None,
+           terminal: bool = False) -> subprocess.CompletedProcess:
+    """The CLI in a child process; `terminal` makes it draw as on a console window (rich's
+    TTY_COMPATIBLE), otherwise it writes as into a pipe or log file."""
+    env = dict(os.environ, PYTHONIOENCODING=encoding, TTY_COMPATIBLE="1" if terminal else "0", COLUMNS="100")
+    env.pop("FORCE_COLOR", None)
     return subprocess.run([sys.executable, "-m", "ledger.cli", *args], capture_output=True, env=env, cwd=cwd,
                           timeout=120)
 
@@ -34,6 +39,25 @@ def test_gbk_console_gets_gbk_text_and_no_traceback(sample, tmp_path):
     assert "本次发出督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份" in out
     assert "Traceback" not in out + r.stderr.decode("gbk", "replace")
     assert "生成督办单" in r.stderr.decode("gbk")   # stage progress goes to stderr
+
+
+def test_console_window_gets_bars_and_tables_in_gbk(sample, tmp_path):
+    """On a console (here a GBK one, as on Chinese Windows) the stages are progress bars and the
+    summary's figures are tables; rich falls back to ASCII lines where the encoding lacks box
+    drawing, so the bytes are strict GBK."""
+    r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), encoding="gbk",
+               terminal=True)
+    assert r.returncode == 1
+    out, err = r.stdout.decode("gbk"), r.stderr.decode("gbk")      # strict: raises on mojibake
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out)
+    assert "Traceback" not in out + err
+    assert re.search(r"\|\s+7 \|\s+1 \|\s+1 \|\s+15 \|", plain)          # 未到期 临期 今日到期 逾期 …
+    assert re.search(r"\| 红督〔2026〕3号\s+\| DB2026-016 \| 县应急管理局\s+\|\s+24 天 \|", plain)
+    assert "本次发出督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份" in plain
+    assert "督办台账!I28 交办日期“下周一”无法识别为日期" in plain      # problems stay whole lines
+    bars = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err).replace("\r", "\n")
+    for name in ("读取台账", "计算应办结日期和状态", "生成督办单（13 份新发）和周汇总", "备份并写回台账"):
+        assert re.search(re.escape(name) + r"\s+-+ 100% \d:\d\d:\d\d", bars), name
 
 
 def test_gbk_console_survives_characters_gbk_lacks(tmp_path):
