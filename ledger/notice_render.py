@@ -27,7 +27,7 @@ from . import stages
 from .docx_fast import W, FastDocx, order_cell_properties_tree
 from .docx_tools import fast_template_class, release, stable_zip
 from .errors import LedgerError
-from .notice_view import COLOR_ORDER, NoticeView, clean_text, number_key, shorten, sort_key
+from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
 from .params import COLOR_NAMES, Params
 
 TEMPLATE_DOCX = "督办单.docx"
@@ -161,16 +161,14 @@ def _check_html(file: Traversable) -> list[str]:
 def _safe(view: NoticeView) -> NoticeView:
     """Control characters out of every text (views may be built by hand, not only by compose)."""
     changes = {}
-    for f in fields(view):
-        value = getattr(view, f.name)
+    for name in VIEW_FIELDS:
+        value = getattr(view, name)
         if isinstance(value, str):
-            cleaned = clean_text(value)
-        elif isinstance(value, list) and all(isinstance(x, str) for x in value):
-            cleaned = [clean_text(x) for x in value]
-        else:
-            continue
-        if cleaned != value:
-            changes[f.name] = cleaned
+            if not is_clean(value):
+                changes[name] = clean_text(value)
+        elif isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+            if not all(is_clean(x) for x in value):
+                changes[name] = [clean_text(x) for x in value]
     return replace(view, **changes) if changes else view
 
 

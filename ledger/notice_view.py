@@ -35,6 +35,7 @@ SHORT_CONTENT = 30
 # XML 1.0 cannot carry most C0 controls; \f \v would be page breaks in docxtpl, \a a new paragraph
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNCLEAN = re.compile(r"[\t\r\x0b\x0c\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")   # what clean_text changes
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ def clean_text(value: object) -> str:
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
     return s.strip()
+
+
+def is_clean(text: str) -> bool:
+    """clean_text would leave `text` as it is (one regex pass instead of seven)."""
+    return not _UNCLEAN.search(text) and text == text.strip()
 
 
 def shorten(text: str, limit: int) -> str:

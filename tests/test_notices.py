@@ -17,6 +17,8 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.errors import LedgerError
 from ledger.notice_log import Notice
@@ -475,3 +477,12 @@ def test_a_huge_stack_is_split_into_numbered_print_files(tmp_path, monkeypatch):
     texts = [docx_text(tmp_path / name) for name in stacks]
     assert [t.count("======== 分页 ========") for t in texts] == [1, 1, 0]
     assert "黄督〔2026〕5号" in texts[2] and "黄督〔2026〕1号" in texts[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=12)
+       | st.text(alphabet="\t\r\n\x0b\x0c\x00\x1f\x7f\u3000 a中\ufffe", max_size=8))
+def test_is_clean_says_exactly_when_clean_text_would_change_a_text(text):
+    from ledger.notice_view import clean_text, is_clean
+
+    assert is_clean(text) == (clean_text(text) == text)
