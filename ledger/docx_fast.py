@@ -13,6 +13,11 @@ is written as it is, except the headers, footers and footnotes that hold templat
 the same way) and the core properties. A test renders the built-in templates both ways and
 compares the canonical XML of every part.
 
+docxtpl reads its rendered text back with a recovering parser, which quietly patches over
+markup a template's tags have broken (a ``{%p if %}`` closed inside a table cell). The built-in
+templates are proven by the tests; for a clerk's own template, `open(..., validate=True)` parses
+every rendered part and refuses a broken one, so Word never meets a damaged file.
+
 `FastDocx.open` returns None for what this path does not do — templates using docxtpl's
 ``{%tc %}`` column tags (which need the table re-gridding done on the tree) — and callers then
 render with docxtpl. Contexts must hold plain values and RichText only: an InlineImage or a
@@ -89,12 +94,14 @@ def order_cell_properties_tree(tc_pr) -> list:
 class FastDocx:
     """A .docx template prepared for string-level rendering; render() as often as needed."""
 
-    def __init__(self, data: bytes, main: str, head: str, body: str, tail: str, parts: dict[str, str]):
+    def __init__(self, data: bytes, main: str, head: str, body: str, tail: str, parts: dict[str, str],
+                 validate: bool = False):
         self.data, self.main, self.head, self.body, self.tail, self.parts = data, main, head, body, tail, parts
+        self.validate = validate
         self._compiled: dict[tuple[int, str], tuple] = {}    # print stacks of a run share one template
 
     @classmethod
-    def open(cls, data: bytes) -> "FastDocx | None":
+    def open(cls, data: bytes, validate: bool = False) -> "FastDocx | None":
         from lxml import etree
 
         with zipfile.ZipFile(BytesIO(data)) as zf:
@@ -123,7 +130,7 @@ class FastDocx:
                 if _TAG.search(blob.decode("utf-8", "replace")):
                     text = etree.tostring(etree.fromstring(blob), encoding="unicode")
                     parts[name] = patch_xml(text)
-        return cls(data, main, head, source, tail, parts)
+        return cls(data, main, head, source, tail, parts, validate)
 
     def render(self, context: dict, jinja_env, stamp: datetime, title: str, comments: str | None = None) -> bytes:
         """The rendered document; member dates and document dates are `stamp` (reproducible)."""
@@ -132,6 +139,8 @@ class FastDocx:
         changed = {self.main: (_DECLARATION + self.head + body + self.tail).encode("utf-8")}
         for name, source in self.parts.items():
             changed[name] = (_DECLARATION + self._render_part(source, context, jinja_env)).encode("utf-8")
+        if self.validate:
+            _check_well_formed(changed)
         from .xlsx_package import copy_raw
 
         out, raw, when = BytesIO(), BytesIO(self.data), stamp.timetuple()[:6]
@@ -157,6 +166,21 @@ class FastDocx:
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")   # docxtpl's re.sub, faster
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return resolve_listing(xml)
+
+
+class BrokenMarkup(ValueError):
+    """A template's tags produced a part that is not well-formed XML."""
+
+
+def _check_well_formed(parts: dict[str, bytes]) -> None:
+    from lxml import etree
+
+    for name, blob in parts.items():
+        try:
+            etree.fromstring(blob)
+        except etree.XMLSyntaxError as exc:
+            raise BrokenMarkup(f"{name} 的 {{% %}} 标记拆开了表格或段落的结构（{exc}）：请让每对 {{%p if %}}/"
+                               f"{{%p endif %}}、{{%p for %}}/{{%p endfor %}} 位于同一层（都在表格外，或在同一单元格内）") from None
 
 
 class _Counter:

@@ -31,9 +31,9 @@ from pathlib import Path
 from .chart import rate_chart_png, rate_text, text_bars
 from .errors import LedgerError
 from .notice_log import format_number
-from .docx_fast import FastDocx
+from .docx_fast import BrokenMarkup, FastDocx
 from .docx_tools import fast_template_class, release, stable_zip
-from .notice_render import builtin_templates, template_dir
+from .notice_render import builtin_templates, is_builtin, template_dir
 from .params import COLOR_NAMES
 from .periods import Period
 from .stats import AnnualScores, PeriodReport, period_report
@@ -253,6 +253,8 @@ def _template_error(name: str, exc: Exception) -> LedgerError:
     if isinstance(exc, TemplateSyntaxError):
         return LedgerError(f"模板“{name}”中的 {{{{ }}}} 或 {{% %}} 标记有误（第{exc.lineno}行：{exc.message}）："
                            f"请检查最近修改过的字段，或改回内置模板。")
+    if isinstance(exc, BrokenMarkup):
+        return LedgerError(f"模板“{name}”生成的文档结构有误：{exc}。本次未生成该文件，也可改回内置模板。")
     return LedgerError(f"模板“{name}”无法使用（{exc}）：请确认它是用 Word/WPS 另存的 .docx 文件，或改回内置模板。")
 
 
@@ -273,7 +275,7 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
     try:
         data = template.read_bytes()
         # text-level rendering unless the context needs docxtpl's document object (chart, RichText)
-        fast = None if chart or "org" in context else FastDocx.open(data)
+        fast = None if chart or "org" in context else FastDocx.open(data, validate=not is_builtin(template))
         if fast is not None:
             return fast.render(dict(context, chart=None), _jinja_env(), stamp, title)
         tpl = fast_template_class()(BytesIO(data))

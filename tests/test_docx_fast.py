@@ -130,3 +130,39 @@ def test_listing_characters_become_word_markup(text):
     xml = zipfile.ZipFile(BytesIO(document)).read("word/document.xml").decode()
     marker = {"\t": "<w:tab/>", "\n": "<w:br/>", "\f": '<w:br w:type="page"/>'}[text[1]]
     assert marker in xml and text not in xml
+
+
+def broken_template() -> bytes:
+    """{%p if %} outside a table, its {%p endif %} inside a cell: false, it cuts the table open."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("{%p if count > 5 %}")
+    doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].text = "{%p endif %}"
+    doc.add_paragraph("{{ office }}")
+    buffer = BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_clerks_template_that_breaks_the_markup_is_refused():
+    from ledger.docx_fast import BrokenMarkup
+
+    context = {"office": "县政府督查室", "count": 3}
+    with pytest.raises(BrokenMarkup, match="word/document.xml 的 {% %} 标记拆开了表格或段落的结构"):
+        FastDocx.open(broken_template(), validate=True).render(context, _jinja_env(), STAMP, "t")
+    fine = dict(context, count=9)          # the same template is fine when the condition holds
+    FastDocx.open(broken_template(), validate=True).render(fine, _jinja_env(), STAMP, "t")
+
+
+def test_a_broken_notice_template_stops_the_run_before_anything_is_written(tmp_path):
+    from ledger.errors import LedgerError
+    from ledger.notice_render import render_notices
+    from ledger.params import DEFAULT_PARAMS
+
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    (folder / "督办单.docx").write_bytes(broken_template())
+    with pytest.raises(LedgerError, match="督办单模板无法生成文档.*标记拆开了表格或段落的结构"):
+        render_notices([_safe(v) for v in fixed_views()], tmp_path / "out", DEFAULT_PARAMS, folder, checked=True)
+    assert not (tmp_path / "out").exists()
