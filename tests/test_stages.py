@@ -48,3 +48,16 @@ def test_without_a_reporter_stages_cost_nothing_and_say_nothing(capsys):
         stages.advance(5)
         stages.set_total(20)
     assert capsys.readouterr() == ("", "")
+
+
+def test_the_run_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """run_weekly pauses collection while reading and freezes the loaded rows; a library caller
+    gets its collector back, after a clean run and after a refused one."""
+    import gc
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 11, 2), "5个工作日")])
+    run_weekly(book, date(2026, 11, 23), tmp_path / "out")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    refused = run_weekly(book, date(2026, 11, 1), tmp_path / "out")       # earlier than the log: exit 2
+    assert refused.exit_code == 2
+    assert gc.isenabled() and gc.get_freeze_count() == 0
