@@ -189,11 +189,13 @@ def _evaluate(path: Path, run_date: date) -> Outcome:
 def check_workbook(path: Path, run_date: date) -> RunReport:
     """Validation only: every problem at once, nothing written."""
     try:
-        loaded = load(path, run_date)
+        with _no_collection(), stages.stage("读取台账"):
+            loaded = load(path, run_date)
     except LedgerError as exc:
         return _fatal(exc)
     err = config_error(loaded)
-    outcome = evaluate_all(loaded, run_date)
+    with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
+        outcome = evaluate_all(loaded, run_date)
     summary = summarize(outcome, mode="check", config=err)
     return RunReport(2 if err else _code(outcome), summary.text(), outcome, error=err, summary=summary)
 

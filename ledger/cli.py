@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import traceback
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -113,16 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             from .batch import run_weekly
-            from .console import reporter_for
-            from .stages import reporting
 
-            reporter = None if args.quiet or args.json else reporter_for(sys.stderr)
-            try:
-                with reporting(reporter):
-                    report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
-            finally:
-                if reporter is not None:
-                    reporter.close()
+            with _progress(args):
+                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
         elif args.command == "report":
             from .batch import report_period
 
@@ -143,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .batch import check_workbook
 
-            report = check_workbook(args.workbook, args.date or today)
+            with _progress(args):
+                report = check_workbook(args.workbook, args.date or today)
     except LedgerError as exc:
         from .summary import fatal_text
 
@@ -174,6 +169,24 @@ def main(argv: list[str] | None = None) -> int:
 
         open_folder(report.out_dir)
     return report.exit_code
+
+
+@contextmanager
+def _progress(args: argparse.Namespace):
+    """Progress of the stages on stderr: bars on a console, lines in a log; none for --quiet/--json."""
+    from .stages import reporting
+
+    reporter = None
+    if not (args.quiet or args.json):
+        from .console import reporter_for
+
+        reporter = reporter_for(sys.stderr)
+    try:
+        with reporting(reporter):
+            yield
+    finally:
+        if reporter is not None:
+            reporter.close()
 
 
 def _show(args: argparse.Namespace, report) -> None:
