@@ -13,8 +13,6 @@ import zipfile
 from datetime import datetime
 from io import BytesIO
 
-_LISTING_CHARS = re.compile(r"[\t\a\n\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)   # docxtpl's own paragraph pattern
 
 
 def fast_template_class():
@@ -37,11 +35,9 @@ def fast_template_class():
             return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
 
         def resolve_listing(self, xml: str) -> str:
-            if not _LISTING_CHARS.search(xml):
-                return xml
-            resolve = super().resolve_listing
-            return _PARAGRAPH.sub(
-                lambda m: resolve(m.group(0)) if _LISTING_CHARS.search(m.group(0)) else m.group(0), xml)
+            from .docx_fast import resolve_listing
+
+            return resolve_listing(xml)
 
     return FastListingTemplate
 
