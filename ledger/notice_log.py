@@ -38,6 +38,34 @@ class Notice:
                 self.deadline, self.overdue_days, self.signer, self.batch)
 
 
+@dataclass(frozen=True)
+class LogLayout:
+    """Where an existing 督办记录 keeps things: new notices go in as rows below `last_row`, each
+    value under its header wherever the clerk has moved the columns; columns the clerk added stay."""
+
+    sheet: str                      # the sheet's actual name
+    header_row: int | None          # None: the sheet is empty (a header row is written first)
+    columns: dict[str, int]         # field key → 1-based column, for the headers present
+    last_row: int                   # last row holding anything (0 when empty)
+    last_col: int                   # rightmost column holding anything (0 when empty)
+
+
+def log_layout(book: Book) -> LogLayout | None:
+    """The layout of the existing log sheet, or None when the workbook has none. A sheet with
+    content but no recognisable header is reported by read_log and stops the run before this."""
+    sheet = book.get(LOG_SHEET)
+    if sheet is None:
+        return None
+    aliases = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, _KEYS)}
+    header = find_header(sheet, aliases, [])
+    last_row = next((r for r in range(sheet.max_row, 0, -1) if any(not is_blank(v) for v in sheet.cells[r - 1])), 0)
+    last_col = max((c for row in sheet.cells[:last_row] for c, v in enumerate(row, start=1) if not is_blank(v)),
+                   default=0)
+    if header is None:
+        return LogLayout(sheet.name, None, {}, last_row, last_col)
+    return LogLayout(sheet.name, header.row, dict(header.columns), last_row, last_col)
+
+
 def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     sheet = book.get(LOG_SHEET)
     problems: list[Problem] = []

@@ -1,7 +1,8 @@
 """Status columns and the notice log, written into the clerk's workbook (SPEC §2.2, §2.3, §5).
 
-Only the status columns of task rows, the generated header cells and the tool-owned 督办记录 sheet
-are written; the zip-level patcher copies every other part byte for byte.
+Only the status columns of task rows, the generated header cells and the new rows of the
+tool-owned 督办记录 (created whole on the first run, appended to after that) are written; the
+zip-level patcher copies every other part byte for byte.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from lxml import etree
 from .errors import LedgerError
 from .reader import ZIP_DAMAGE
 from .faults import checkpoint
+from .notice_log import LogLayout, log_layout
 from .pipeline import Outcome
 from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
@@ -78,21 +80,55 @@ def log_table(outcome: Outcome) -> SheetTable:
     )
 
 
+_LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
+_LOG_DATES = frozenset({"issued", "deadline"})
+
+
+def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], dict[int, float]]:
+    """The run's new notices as rows appended to an existing 督办记录, each value under its header
+    wherever the clerk has put it; the rows already there, columns the clerk added, widths,
+    filters and comments are left as they are. A standard column missing from the header is
+    added to the right of everything (header cell and width), so no field of a notice is lost;
+    an empty sheet gets the standard header row first."""
+    writes: list[CellWrite] = []
+    widths: dict[int, float] = {}
+    cols = dict(layout.columns)
+    header_row = layout.header_row or 1
+    right = layout.last_col
+    for key, (name, width) in zip(_LOG_KEYS, LOG_HEADERS):
+        if key not in cols:
+            right += 1
+            cols[key] = right
+            writes.append(CellWrite(header_row, right, name, "header"))
+            widths[right] = width
+    row = max(layout.last_row, header_row)
+    for notice in outcome.new_notices:
+        row += 1
+        for key, value in zip(_LOG_KEYS, notice.as_row()):
+            if value is not None and value != "":
+                writes.append(CellWrite(row, cols[key], value, "date" if key in _LOG_DATES else None))
+    return writes, widths
+
+
 def commit(path: Path, outcome: Outcome) -> Path:
     """Backup, patch into a temp file beside the workbook, atomically replace. Returns the backup."""
     loaded = outcome.loaded
     ensure_writable(path)
     check_unchanged(path, loaded.fingerprint)
     writes, widths = cell_writes(outcome)
-    owned = {}
-    if outcome.new_notices or loaded.book.get(LOG_SHEET) is None:
-        owned[LOG_SHEET] = log_table(outcome)
+    owned, more = {}, {}
+    layout = log_layout(loaded.book)
+    if layout is None:
+        owned[LOG_SHEET] = log_table(outcome)       # the first run: the tool creates the sheet
+    elif outcome.new_notices:
+        more[layout.sheet] = log_writes(outcome, layout)
     # temp files of runs that were killed mid-write (we hold the run lock: none is in use)
     for stale in path.parent.glob(f".{glob_escape(path.stem)}.*.tmp{path.suffix}"):
         stale.unlink(missing_ok=True)
     tmp = temp_path(path)
     try:
-        patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned)
+        patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned,
+                       more_sheets=more)
         checkpoint("after-temp")
         saved = backup(path, int(loaded.params.int("备份份数")))
         checkpoint("after-backup")

@@ -5,14 +5,15 @@ cross-sheet dropdowns, sparklines and data bars; threaded comments; WPS in-cell 
 boxes) and blanks cached formula results. The clerk's workbook is sacred (SPEC §5), so write-back
 works on the zip package directly:
 
-* the target sheet: written cells are replaced or inserted in place (rows and cells stay sorted;
+* the target sheet (and each of ``more_sheets``, e.g. an existing 督办记录 receiving its new
+  rows): written cells are replaced or inserted in place (rows and cells stay sorted;
   ``spans``, ``<dimension>`` and ``<cols>`` are kept valid). The fast path splices bytes: every
   untouched row and cell is copied verbatim and the sheet is never parsed as a whole. Sheets laid
   out unusually (namespace prefixes, comments in sheetData, rows or cells without ``r`` …) go
   through the lxml engine instead, which gives the same result;
 * ``xl/styles.xml`` only gets entries appended (see :mod:`ledger.xlsx_styles`);
-* tool-owned sheets (``督办记录``) are generated whole; a new one is appended as the last sheet,
-  which touches ``workbook.xml``, its rels and ``[Content_Types].xml``;
+* owned sheets (a ``督办记录`` that does not exist yet) are generated whole; a new one is appended
+  as the last sheet, which touches ``workbook.xml``, its rels and ``[Content_Types].xml``;
 * when a written cell held a formula, its entry is removed from ``xl/calcChain.xml`` (the part is
   dropped with its relationship and content type only when no entry is left); overwriting the
   anchor of a shared formula that other cells still use, or part of an array formula, is refused;
@@ -111,8 +112,10 @@ def _styles(pkg: _Package, wb: _Workbook, ct: _ContentTypes) -> tuple[str, bytes
 def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellWrite],
                    column_widths: Mapping[int, float] | None = None,
                    owned_sheets: Mapping[str, SheetTable] | None = None,
-                   *, full_calc_on_load: bool | None = None) -> None:
-    """Copy src to dst, writing `writes` into sheet `sheet_name` and (re)writing each owned sheet.
+                   *, more_sheets: Mapping[str, tuple[Iterable[CellWrite], Mapping[int, float]]] | None = None,
+                   full_calc_on_load: bool | None = None) -> None:
+    """Copy src to dst, writing `writes` into sheet `sheet_name` (and `more_sheets`' writes into
+    theirs, with their column widths, patched the same way) and (re)writing each owned sheet.
 
     An owned sheet that exists is replaced in place (same part, same sheetId); one that does not
     is appended as the last sheet. dst must not be src (the caller writes a temp file and
@@ -125,13 +128,17 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
     if src.resolve() == dst.resolve():
         raise ValueError("patch_workbook: dst must not be src")
     owned = dict(owned_sheets or {})
+    others = {name: (_RowWrites(w), dict(ow)) for name, (w, ow) in (more_sheets or {}).items()}
+    patched = [sheet_name.casefold(), *(name.casefold() for name in others)]
+    if len(set(patched)) != len(patched):
+        raise ValueError("a sheet is named twice among the written sheets")
     for name in owned:
         _check_sheet_name(name)
-        if name.casefold() == sheet_name.casefold():
+        if name.casefold() in patched:
             raise ValueError(f"sheet {name!r} cannot be both written and owned")
     cells = _RowWrites(writes)
     widths = dict(column_widths or {})
-    for c, w in widths.items():
+    for c, w in [*widths.items(), *(item for _, ow in others.values() for item in ow.items())]:
         if not (1 <= c <= MAX_COL) or not (0 < float(w) <= 255):
             raise ValueError(f"bad column width {c}: {w}")
 
@@ -139,21 +146,26 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
     try:
         wb = _Workbook(pkg)
         ct = _ContentTypes(pkg)
-        target = wb.find(sheet_name)
-        if target is None or not target.part or pkg.get(target.part) is None:
-            raise PatchError(f"工作簿中没有名为“{sheet_name}”的工作表")
+        jobs = [(sheet_name, cells, widths), *((name, w, ow) for name, (w, ow) in others.items())]
+        targets = []
+        for name, _, _ in jobs:
+            target = wb.find(name)
+            if target is None or not target.part or pkg.get(target.part) is None:
+                raise PatchError(f"工作簿中没有名为“{name}”的工作表")
+            targets.append(target)
         styles_part, styles_data, book = _styles(pkg, wb, ct)
         renderer = CellRenderer(book, wb.date1904)
         recalc = full_calc_on_load
         if recalc is None:
-            recalc = bool(cells or owned) and _has_formulas(pkg, wb)
+            recalc = bool(cells or owned or any(w for w, _ in others.values())) and _has_formulas(pkg, wb)
 
         calc_cells: set[tuple[str, str]] = set()
-        if cells or widths:
-            sheet, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
-                                               renderer, cells, widths)
-            pkg.set(target.part, sheet)              # also lets the original part go
-            calc_cells = {(target.sheet_id, ref) for ref in formula_refs}
+        for target, (_, sheet_writes, sheet_widths) in zip(targets, jobs):
+            if sheet_writes or sheet_widths:
+                sheet, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
+                                                   renderer, sheet_writes, sheet_widths)
+                pkg.set(target.part, sheet)              # also lets the original part go
+                calc_cells |= {(target.sheet_id, ref) for ref in formula_refs}
 
         calc_sheets = _write_owned_sheets(pkg, wb, ct, owned, renderer)
 

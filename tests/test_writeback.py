@@ -217,3 +217,63 @@ def test_replace_refused_by_windows_retries_then_keeps_the_result_beside_it(samp
     log = CalamineWorkbook.from_path(str(updated)).get_sheet_by_name("督办记录").to_python()
     assert len(log) == 1 + 16 + 13                           # the complete result, nothing lost
     assert not (tmp_path / "out" / "2026-11-23").exists()    # documents only with a replaced workbook
+
+
+def sheet_rows(xml: bytes) -> list[bytes]:
+    import re
+
+    return re.findall(rb"<row [^>]*>.*?</row>", xml, re.S)
+
+
+def test_log_rows_are_appended_and_the_clerks_changes_to_the_log_survive(tmp_path):
+    """督办记录 is append-only: new notices go below the last row, each value under its header
+    wherever the clerk moved it; a column the clerk added, its width, and every row already there
+    stay byte for byte."""
+    import openpyxl
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 8), "5个工作日"),
+                                                 task("T2", date(2026, 11, 2), "10个工作日")])
+    run_weekly(book, date(2026, 11, 9), tmp_path / "out")      # T1 is due: the log gets its first notice
+    wb = openpyxl.load_workbook(book)
+    log = wb["督办记录"]
+    assert [c.value for c in log[2]][:3] == ["黄督〔2026〕1号", "T1", "黄"]
+    log.move_range("B1:B2", cols=9)           # 任务编号 moved to column K
+    log["B1"], log["L1"], log["L2"] = "回执情况", "备注", "已电话催办"
+    log["B2"] = "已收到回执"
+    log.column_dimensions["L"].width = 33
+    wb.save(book)
+    part = sheet_part_paths(book)["督办记录"]
+    before = parts(book)[part]
+
+    r = run_weekly(book, date(2026, 11, 23), tmp_path / "out")
+    after = parts(book)[part]
+    assert sorted((n.task_id, n.color) for n in r.outcome.new_notices) == [("T1", "红"), ("T2", "黄")]
+    assert sheet_rows(after)[:2] == sheet_rows(before)[:2]     # header and old row: the same bytes
+    assert b'width="33"' in after
+    log = openpyxl.load_workbook(book)["督办记录"]
+    header = [c.value for c in log[1]]
+    assert header[:3] == ["督办单编号", "回执情况", "督办等级"] and header[10:12] == ["任务编号", "备注"]
+    rows = [[c.value for c in row] for row in log.iter_rows(min_row=2)]
+    assert rows[0][:2] == ["黄督〔2026〕1号", "已收到回执"] and rows[0][10:12] == ["T1", "已电话催办"]
+    new = {row[0]: row for row in rows[1:]}
+    assert len(new) == 2 and all(row[1] is None and row[11] is None for row in new.values())
+    assert sorted(row[10] for row in new.values()) == ["T1", "T2"]
+    assert all(row[3].date() == date(2026, 11, 23) for row in new.values())
+    # the log reads back: a third run on the same date issues nothing new and changes nothing
+    again = parts(book)
+    assert run_weekly(book, date(2026, 11, 23), tmp_path / "out").outcome.new_notices == ()
+    assert parts(book) == again
+
+
+def test_an_empty_log_sheet_gets_the_header_then_the_rows(tmp_path):
+    import openpyxl
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 8), "5个工作日")])
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("督办记录")
+    wb.save(book)
+    run_weekly(book, date(2026, 11, 9), tmp_path / "out")
+    log = openpyxl.load_workbook(book)["督办记录"]
+    assert [c.value for c in log[1]] == ["督办单编号", "任务编号", "督办等级", "发出日期", "被督办单位", "应办结日期",
+                                         "逾期天数", "签发人", "批次"]
+    assert [c.value for c in log[2]][:3] == ["黄督〔2026〕1号", "T1", "黄"]
