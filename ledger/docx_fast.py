@@ -117,7 +117,8 @@ class FastDocx:
             if body is None:
                 return None
             # the body as docxtpl sees it: serialised by lxml, then patched into Jinja text
-            source = order_cell_properties(patch_xml(etree.tostring(body, encoding="unicode")))
+            text = _drop_inherited_namespaces(etree.tostring(body, encoding="unicode"), root.nsmap)
+            source = order_cell_properties(patch_xml(text))
             root.replace(body, etree.Element(f"{{{W}}}body"))
             shell = etree.tostring(root, encoding="unicode")
             if shell.count("<w:body/>") != 1:
@@ -166,6 +167,18 @@ class FastDocx:
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")   # docxtpl's re.sub, faster
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return resolve_listing(xml)
+
+
+_XMLNS = re.compile(r'\s+xmlns(?::([\w.-]+))?="([^"]*)"')
+
+
+def _drop_inherited_namespaces(element_xml: str, inherited: dict) -> str:
+    """A serialised subtree repeats on its root element every namespace declared above it; the
+    document root declares them already, so they are dropped where they say the same."""
+    end = element_xml.index(">")
+    start_tag = _XMLNS.sub(lambda m: "" if inherited.get(m.group(1)) == m.group(2) else m.group(0),
+                           element_xml[:end])
+    return start_tag + element_xml[end:]
 
 
 class BrokenMarkup(ValueError):
