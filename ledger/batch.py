@@ -92,15 +92,18 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
             period = parse_period(period_text)
         except ValueError as exc:
             raise LedgerError(str(exc)) from None
-        loaded = load(path, run_date)
+        with _no_collection(), stages.stage("读取台账"):
+            loaded = load(path, run_date)
         err = config_error(loaded)
         if err:
             raise err
         # figures come from the log as it stands: notices a run would issue today are not counted
-        outcome = replace(evaluate_all(loaded, run_date), new_notices=())
+        with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
+            outcome = replace(evaluate_all(loaded, run_date), new_notices=())
         folder = templates_for(outcome, path, templates)
         out_dir = out_root / period.label
-        files = render_period(outcome, period, out_dir, folder)
+        with stages.stage(f"生成{period.label}通报"):
+            files = render_period(outcome, period, out_dir, folder)
     except LedgerError as exc:
         return _fatal(exc)
     text = "\n".join([f"已生成{period.label}通报：", *(f"  {f}" for f in files)])

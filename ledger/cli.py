@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "report":
             from .batch import report_period
 
-            report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
+            with _progress(args):
+                report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
         elif args.command == "restore":
             from .restore import list_backups, listing_text, restore
 
@@ -177,7 +178,7 @@ def _progress(args: argparse.Namespace):
     from .stages import reporting
 
     reporter = None
-    if not (args.quiet or args.json):
+    if not (getattr(args, "quiet", False) or getattr(args, "json", False)):
         from .console import reporter_for
 
         reporter = reporter_for(sys.stderr)

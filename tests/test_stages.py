@@ -61,3 +61,14 @@ def test_the_run_leaves_the_garbage_collector_as_it_found_it(tmp_path):
     refused = run_weekly(book, date(2026, 11, 1), tmp_path / "out")       # earlier than the log: exit 2
     assert refused.exit_code == 2
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_period_report_reports_its_stages(tmp_path):
+    from ledger.batch import report_period
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task(f"T{i}", date(2026, 10, 8), "5个工作日") for i in range(3)])
+    recorder = Recorder()
+    with stages.reporting(recorder):
+        report = report_period(book, "2026-10", tmp_path / "out", date(2026, 11, 2))
+    assert report.exit_code == 0
+    assert [name for name, _, _ in recorder.ended] == ["读取台账", "计算应办结日期和状态", "生成2026年10月通报"]
