@@ -29,7 +29,7 @@ from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_templates import (BODY_FONT, LABEL_FONT, TITLE_FONT, _border, _cell, _font_table,  # noqa: E402
-                            _para, _row_props, _set_fonts, _style, _table)
+                            _para, _put, _row_props, _set_fonts, _style, _table)
 
 HERE = Path(__file__).resolve().parent
 KAI_FONT = "楷体_GB2312"     # falls back to 楷体
@@ -213,10 +213,11 @@ def _body(doc, text: str) -> None:
     _para(doc, text, "公文正文")
 
 
-def _level2(doc, head: str, text: str) -> None:
+def _level2(doc, head: str, text: str):
     p = _para(doc, style="公文正文")
     p.add_run(head, style="二级标题字符")
     p.add_run(text)
+    return p
 
 
 def _bulletin_head(doc) -> None:
@@ -293,11 +294,13 @@ def _bulletin_body(doc) -> None:
     _level2(doc, "（二）严格执行三色督办制度。",
             "收到黄色、红色督办单的单位要按要求限期整改，主要负责人要亲自过问、亲自督办；"
             "确因客观原因不能按期完成的，应在规定时限内书面申请延期。")
-    _level2(doc, "（三）如实报送办理情况。",
-            "各承办单位要及时报送办理进展和结果。县政府督查室将加强跟踪督查，督办情况纳入年度综合绩效考评。")
+    last = _level2(doc, "（三）如实报送办理情况。",
+                   "各承办单位要及时报送办理进展和结果。县政府督查室将加强跟踪督查，督办情况纳入年度综合绩效考评。")
+    last.paragraph_format.keep_with_next = True     # GB/T 9704 7.3.5: the 落款 never stands alone on a page
     _tag(doc, "{%p if annual %}")
     p = _para(doc, "附件：{{ annual.title }}", "公文正文")
     p.paragraph_format.space_before = Pt(LINE)
+    p.paragraph_format.keep_with_next = True
     _tag(doc, "{%p endif %}")
 
 
@@ -326,20 +329,42 @@ def _annual(doc) -> None:
 
 
 def _imprint(doc) -> None:
-    """版记: 抄送 and 印发机关/印发日期 between a thick, a thin and a thick line (0.35/0.25 mm)."""
-    copy = _para(doc, "抄送：县委办公室，县人大常委会办公室，县政协办公室。", "版记")
-    copy.paragraph_format.space_before = Pt(LINE)
-    copy.paragraph_format.keep_with_next = True
-    ind = copy._p.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:left"), "280")
-    ind.set(qn("w:right"), "280")
-    _border(copy._p.get_or_add_pPr(), "w:pBdr", {"top": ("single", 8, "000000"), "bottom": ("single", 6, "000000")})
-    printed = _para(doc, "{{ org }}\t{{ print_date_cn }}印发", "版记")
-    ind = printed._p.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:left"), "280")
-    ind.set(qn("w:right"), "280")
+    """版记 (GB/T 9704 7.4): 抄送 and 印发机关/印发日期 between a thick, a thin and a thick line
+    (0.35/0.25 mm), in a table that floats at the foot of the last page's text area — the place
+    the standard gives it, whatever the length of the text above. Where a floating table is not
+    supported (LibreOffice 7) it stays in the flow, one empty line below the text."""
+    _para(doc).paragraph_format.keep_with_next = True
+    table = _table(doc, [TEXT_W], 2, borders=False)
+    tbl_pr = table._tbl.tblPr
+    _border(tbl_pr, "w:tblBorders", {"top": ("single", 8, "000000"), "bottom": ("single", 8, "000000"),
+                                     "insideH": ("single", 6, "000000")})
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", str(round(LINE * 20))),
+                       ("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpXSpec", "center"),
+                       ("tblpYSpec", "bottom")):
+        position.set(qn(f"w:{key}"), value)
+    _put(tbl_pr, position)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "0")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    _put(tbl_pr, margins)
+    copy = _cell(table, 0, 0, "抄送：县委办公室，县人大常委会办公室，县政协办公室。", "版记").paragraphs[0]
+    printed = _cell(table, 1, 0, "{{ org }}\t{{ print_date_cn }}印发", "版记").paragraphs[0]
+    for p in (copy, printed):
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:left"), "280")
+        ind.set(qn("w:right"), "280")
     printed.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W) - 280 * 635, WD_TAB_ALIGNMENT.RIGHT)
-    _border(printed._p.get_or_add_pPr(), "w:pBdr", {"bottom": ("single", 8, "000000")})
+    for row in range(2):
+        _row_props(table, row)
+    # a floating table is anchored to the paragraph after it; 1 pt, so it takes no room
+    tail = _para(doc)
+    tail.paragraph_format.line_spacing = Pt(1)
+    tail.paragraph_format.space_before = tail.paragraph_format.space_after = Pt(0)
+    tail.add_run().font.size = Pt(1)
 
 
 def build_bulletin(path: Path = HERE / "通报.docx") -> Path:

@@ -197,9 +197,21 @@ def test_page_numbers_in_the_footers(q3):
 
 
 def test_imprint_and_signature(q3):
-    text = docx_text(q3["通报_2026年第三季度.docx"])
-    assert text.endswith("县人民政府办公室\n2026年10月8日\n抄送：县委办公室，县人大常委会办公室，县政协办公室。\n"
-                         "县人民政府办公室\t2026年10月8日印发\n")
+    """GB/T 9704: 落款 with the last lines of text, never alone on a page; 版记 between a thick, a thin
+    and a thick line, in a table floating at the foot of the last page."""
+    path = q3["通报_2026年第三季度.docx"]
+    text = docx_text(path)
+    assert text.endswith("督办情况纳入年度综合绩效考评。\n县人民政府办公室\n2026年10月8日\n"
+                         "| 抄送：县委办公室，县人大常委会办公室，县政协办公室。 |\n"
+                         "| 县人民政府办公室\t2026年10月8日印发 |\n")
+    body = docx.Document(str(path)).element.body
+    last_text = [p for p in body.iter(W + "p") if "综合绩效考评" in "".join(t.text or "" for t in p.iter(W + "t"))][-1]
+    assert last_text.find(f"{W}pPr/{W}keepNext") is not None
+    imprint = body.findall(W + "tbl")[-1]
+    position = imprint.find(f"{W}tblPr/{W}tblpPr")
+    assert (position.get(W + "vertAnchor"), position.get(W + "tblpYSpec")) == ("margin", "bottom")
+    lines = {el.tag.split("}")[1]: el.get(W + "sz") for el in imprint.find(f"{W}tblPr/{W}tblBorders")}
+    assert lines == {"top": "8", "bottom": "8", "insideH": "6"}      # 0.35 / 0.25 mm (eighths of a point)
 
 
 # --- chart ---------------------------------------------------------------------------------------
