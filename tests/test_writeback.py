@@ -189,6 +189,13 @@ def test_ledger_run_on_rich_and_libreoffice_workbooks_touches_only_what_it_must(
     # and a second run on the same date changes nothing at all
     run_weekly(book, RUN, tmp_path / "out")
     assert parts(book) == after
+    # a later run appends to the log sheet it made: again only the two sheets (and styles) change
+    later = run_weekly(book, date(2026, 12, 21), tmp_path / "out")
+    assert later.written and later.outcome.new_notices
+    final = parts(book)
+    assert set(final) == set(after)
+    assert {n for n in after if after[n] != final[n]} <= {sheets["督办台账"], log_part, "xl/styles.xml"}
+    assert after[log_part] != final[log_part]
 
 
 def test_replace_refused_by_windows_retries_then_keeps_the_result_beside_it(sample, tmp_path, monkeypatch):
