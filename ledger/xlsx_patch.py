@@ -11,6 +11,8 @@ works on the zip package directly:
   untouched row and cell is copied verbatim and the sheet is never parsed as a whole. Sheets laid
   out unusually (namespace prefixes, comments in sheetData, rows or cells without ``r`` …) go
   through the lxml engine instead, which gives the same result;
+* an Excel Table whose last row is followed by written rows is extended over them, as Excel does
+  when one types below a Table (``ref`` and its AutoFilter's; see :mod:`ledger.xlsx_tables`);
 * ``xl/styles.xml`` only gets entries appended (see :mod:`ledger.xlsx_styles`);
 * owned sheets (a ``督办记录`` that does not exist yet) are generated whole; a new one is appended
   as the last sheet, which touches ``workbook.xml``, its rels and ``[Content_Types].xml``;
@@ -39,6 +41,7 @@ This module is the entry point and runs the steps in order; the steps live in:
 ``xlsx_sheet``            task sheet, lxml engine (fallback; also edits the fast path's skeleton)
 ``xlsx_formulas``         shared/array formula protection, calcChain, "has formulas?"
 ``xlsx_owned``            tool-owned sheets: generate, replace or append
+``xlsx_tables``           Excel Tables extended over rows appended directly below them
 ``xlsx_styles``           cell values and appended styles
 ========================  ===================================================================
 """
@@ -59,6 +62,7 @@ from .xlsx_owned import _check_sheet_name, _write_owned_sheets
 from .xlsx_package import _Package, _PartWriter
 from .xlsx_sheet import _SheetPatch
 from .xlsx_styles import CellRenderer, StyleBook, excel_serial
+from .xlsx_tables import grow_tables
 from .xlsx_types import MAX_COL, _RowWrites
 from .xlsx_types import CellWrite, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
 from .xlsx_workbook import _ContentTypes, _Workbook
@@ -166,6 +170,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
                                                    renderer, sheet_writes, sheet_widths)
                 pkg.set(target.part, sheet)              # also lets the original part go
                 calc_cells |= {(target.sheet_id, ref) for ref in formula_refs}
+                grow_tables(pkg, target.part, sheet_writes)
 
         calc_sheets = _write_owned_sheets(pkg, wb, ct, owned, renderer)
 

@@ -284,3 +284,43 @@ def test_an_empty_log_sheet_gets_the_header_then_the_rows(tmp_path):
     assert [c.value for c in log[1]] == ["督办单编号", "任务编号", "督办等级", "发出日期", "被督办单位", "应办结日期",
                                          "逾期天数", "签发人", "批次"]
     assert [c.value for c in log[2]][:3] == ["黄督〔2026〕1号", "T1", "黄"]
+
+
+def test_a_log_formatted_as_an_excel_table_grows_with_the_new_rows(tmp_path):
+    """The clerk made 督办记录 an Excel Table (套用表格格式): the appended notices join it, as rows
+    typed below a Table do in Excel, so its banding and filter cover the whole log."""
+    import re
+
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 8), "5个工作日"),
+                                                 task("T2", date(2026, 11, 2), "10个工作日")])
+    run_weekly(book, date(2026, 11, 9), tmp_path / "out")
+    wb = openpyxl.load_workbook(book)
+    wb["督办记录"].add_table(Table(displayName="督办记录表", ref="A1:I2"))
+    wb.save(book)
+    r = run_weekly(book, date(2026, 11, 23), tmp_path / "out")
+    assert len(r.outcome.new_notices) == 2
+    tables = {n: d for n, d in parts(book).items() if n.startswith("xl/tables/")}
+    assert len(tables) == 1
+    xml = next(iter(tables.values())).decode("utf-8")
+    assert re.search(r'<table [^>]*ref="A1:I4"', xml)                 # two new rows: 2 → 4
+    assert re.search(r'<autoFilter [^>]*ref="A1:I4"', xml)
+    log = openpyxl.load_workbook(book)["督办记录"]
+    assert log.tables["督办记录表"].ref == "A1:I4" and log["A4"].value is not None
+
+
+def test_rows_written_below_a_table_with_a_totals_row_leave_it_alone(tmp_path):
+    from ledger.xlsx_tables import _extend
+    from lxml import etree
+
+    table = etree.fromstring(b'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                             b'ref="A1:C5" totalsRowCount="1"><autoFilter ref="A1:C4"/></table>')
+    assert _extend(table, {6: {1}}) is False and table.get("ref") == "A1:C5"
+    plain = etree.fromstring(b'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                             b'ref="B2:C5"><autoFilter ref="B2:C5"/></table>')
+    assert _extend(plain, {7: {2}}) is False                            # a gap: not directly below
+    assert _extend(plain, {6: {9}}) is False                            # outside its columns
+    assert _extend(plain, {6: {3}, 7: {2, 3}}) is True and plain.get("ref") == "B2:C7"
+    assert plain[0].get("ref") == "B2:C7"
