@@ -205,18 +205,12 @@ def _show(args: argparse.Namespace, report) -> None:
         lines += [f"  {p.text()}" for p in problems]
         if lines:
             print("\n".join(lines))
-    elif report.summary is not None and _terminal(sys.stdout):
-        from .console import print_summary
+    elif report.summary is not None:
+        from .console import print_summary, terminal
 
-        print_summary(report.summary)
+        print_summary(report.summary) if terminal(sys.stdout) else print(report.text)
     else:
         print(report.text)
-
-
-def _terminal(stream) -> bool:
-    from .console import terminal
-
-    return terminal(stream)
 
 
 if __name__ == "__main__":
