@@ -17,7 +17,9 @@ from .reader import Book, find_header
 from .schema import LOG_HEADERS, LOG_SHEET, normalize_header
 from .units import split_units
 
-_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
+LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
+"""The field of each LOG_HEADERS column, in order (the order of Notice.as_row)."""
+_ALIASES = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, LOG_KEYS)}
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,7 @@ def log_layout(book: Book) -> LogLayout | None:
     sheet = book.get(LOG_SHEET)
     if sheet is None:
         return None
-    aliases = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, _KEYS)}
-    header = find_header(sheet, aliases, [])
+    header = find_header(sheet, _ALIASES, [])
     last_row = next((r for r in range(sheet.max_row, 0, -1) if any(not is_blank(v) for v in sheet.cells[r - 1])), 0)
     last_col = max((c for row in sheet.cells[:last_row] for c, v in enumerate(row, start=1) if not is_blank(v)),
                    default=0)
@@ -71,15 +72,14 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     problems: list[Problem] = []
     if sheet is None:
         return [], problems
-    aliases = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, _KEYS)}
-    header = find_header(sheet, aliases, problems)
+    header = find_header(sheet, _ALIASES, problems)
     if header is None:
         if any(any(not is_blank(v) for v in row) for row in sheet.cells):
             problems.append(Problem(Location(sheet.name, 1), "找不到督办记录的表头",
                                     "此表由程序维护，请勿改动表头；如已误改，请从备份恢复"))
         return [], problems
     cols = header.columns
-    missing = [h for (h, _), k in zip(LOG_HEADERS, _KEYS) if k in ("number", "task_id", "color", "issued")
+    missing = [h for (h, _), k in zip(LOG_HEADERS, LOG_KEYS) if k in ("number", "task_id", "color", "issued")
                and k not in cols]
     if missing:
         problems.append(Problem(Location(sheet.name, header.row), f"缺少表头：{'、'.join(missing)}",
@@ -93,7 +93,7 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
         def loc(key: str) -> Location:
             return Location(sheet.name, r, column_letter(cols[key]))
 
-        if all(is_blank(raw(k)) for k in _KEYS if k in cols):
+        if all(is_blank(raw(k)) for k in LOG_KEYS if k in cols):
             continue
         number, color = str(raw("number")).strip(), str(raw("color")).strip().rstrip("色")
         if not number:

@@ -14,7 +14,7 @@ from lxml import etree
 from .errors import LedgerError
 from .reader import ZIP_DAMAGE
 from .faults import checkpoint
-from .notice_log import LogLayout, log_layout
+from .notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
 from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
@@ -80,7 +80,6 @@ def log_table(outcome: Outcome) -> SheetTable:
     )
 
 
-_LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
 _LOG_DATES = frozenset({"issued", "deadline"})
 
 
@@ -95,7 +94,7 @@ def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], di
     cols = dict(layout.columns)
     header_row = layout.header_row or 1
     right = layout.last_col
-    for key, (name, width) in zip(_LOG_KEYS, LOG_HEADERS):
+    for key, (name, width) in zip(LOG_KEYS, LOG_HEADERS):
         if key not in cols:
             right += 1
             cols[key] = right
@@ -104,7 +103,7 @@ def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], di
     row = max(layout.last_row, header_row)
     for notice in outcome.new_notices:
         row += 1
-        for key, value in zip(_LOG_KEYS, notice.as_row()):
+        for key, value in zip(LOG_KEYS, notice.as_row()):
             if value is not None and value != "":
                 writes.append(CellWrite(row, cols[key], value, "date" if key in _LOG_DATES else None))
     return writes, widths
