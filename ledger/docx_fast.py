@@ -91,6 +91,19 @@ def order_cell_properties_tree(tc_pr) -> list:
     return sorted(tc_pr, key=lambda el: _TCPR_ORDER.get(etree.QName(el).localname, len(_TCPR_ORDER)))
 
 
+def order_shaded_cells(body) -> None:
+    """`order_cell_properties` on a rendered tree (docxtpl's own path): every w:tcPr holding a
+    w:shd gets its children in schema order."""
+    for tc_pr in {shd.getparent() for shd in body.iter(f"{{{W}}}shd")}:
+        if tc_pr.tag == f"{{{W}}}tcPr":
+            tc_pr[:] = order_cell_properties_tree(tc_pr)
+
+
+def has_column_tags(document: bytes) -> bool:
+    """The document part uses docxtpl's {%tc %} column tags (tables re-gridded on the tree)."""
+    return re.search(rb"\{%-?\s*tc\s", document) is not None
+
+
 class FastDocx:
     """A .docx template prepared for string-level rendering; render() as often as needed."""
 
@@ -110,7 +123,7 @@ class FastDocx:
             if main is None or "docProps/core.xml" not in names:
                 return None     # python-docx would add a core properties part: leave that to it
             document = zf.read(main)
-            if re.search(rb"\{%-?\s*tc\s", document):
+            if has_column_tags(document):
                 return None
             root = etree.fromstring(document)
             body = root.find(f"{{{W}}}body")

@@ -14,8 +14,6 @@ as quoted text. Outputs are byte-for-byte reproducible from the same views.
 from __future__ import annotations
 
 import os
-import re
-import zipfile
 from dataclasses import fields, replace
 from datetime import date, datetime, time
 from importlib import resources
@@ -24,7 +22,7 @@ from io import BytesIO
 from pathlib import Path
 
 from . import stages
-from .docx_fast import W, FastDocx, order_cell_properties_tree
+from .docx_fast import FastDocx, order_shaded_cells
 from .docx_tools import fast_template_class, release, stable_zip
 from .errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
@@ -195,10 +193,7 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
     tpl.dynamic_columns = True
     # autoescape: without it a & or < in a cell corrupts document.xml
     tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
-    body = tpl.docx.element.body
-    for tc_pr in {shd.getparent() for shd in body.iter(f"{{{W}}}shd")}:
-        if tc_pr.tag == f"{{{W}}}tcPr":
-            tc_pr[:] = order_cell_properties_tree(tc_pr)
+    order_shaded_cells(tpl.docx.element.body)
     props = tpl.docx.core_properties
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1

@@ -21,7 +21,6 @@ Outputs are byte-for-byte reproducible from the same workbook and run date.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
@@ -31,7 +30,7 @@ from pathlib import Path
 from .chart import rate_chart_png, rate_text, text_bars
 from .errors import LedgerError
 from .notice_log import format_number
-from .docx_fast import BrokenMarkup, FastDocx
+from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
 from .params import COLOR_NAMES
@@ -280,7 +279,7 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
             return fast.render(dict(context, chart=None), _jinja_env(), stamp, title)
         tpl = fast_template_class()(BytesIO(data))
         with zipfile.ZipFile(BytesIO(data)) as zf:
-            tpl.dynamic_columns = re.search(rb"\{%-?\s*tc\s", zf.read("word/document.xml")) is not None
+            tpl.dynamic_columns = has_column_tags(zf.read("word/document.xml"))
         context = dict(context)
         if "org" in context:
             from docxtpl import RichText

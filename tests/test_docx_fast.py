@@ -16,7 +16,7 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ledger.docx_fast import W, FastDocx, order_cell_properties_tree
+from ledger.docx_fast import FastDocx, order_shaded_cells
 from ledger.notice_render import _context, _jinja_env, _safe, builtin_templates
 from test_notices import fixed_views
 from test_stats import week_outcome
@@ -29,9 +29,7 @@ CORE = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlf
 def with_docxtpl(template: bytes, context: dict, title: str, comments: str | None) -> bytes:
     tpl = DocxTemplate(BytesIO(template))
     tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
-    for tc_pr in {shd.getparent() for shd in tpl.docx.element.body.iter(f"{{{W}}}shd")}:
-        if tc_pr.tag == f"{{{W}}}tcPr":
-            tc_pr[:] = order_cell_properties_tree(tc_pr)
+    order_shaded_cells(tpl.docx.element.body)
     props = tpl.docx.core_properties
     props.created = props.modified = props.last_printed = STAMP
     props.revision = 1
