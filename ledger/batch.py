@@ -92,14 +92,12 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
             period = parse_period(period_text)
         except ValueError as exc:
             raise LedgerError(str(exc)) from None
-        with _no_collection(), stages.stage("读取台账"):
-            loaded = load(path, run_date)
+        loaded = _read(path, run_date)
         err = config_error(loaded)
         if err:
             raise err
         # figures come from the log as it stands: notices a run would issue today are not counted
-        with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
-            outcome = replace(evaluate_all(loaded, run_date), new_notices=())
+        outcome = replace(_rules(loaded, run_date), new_notices=())
         folder = templates_for(outcome, path, templates)
         out_dir = out_root / period.label
         with stages.stage(f"生成{period.label}通报"):
@@ -176,29 +174,37 @@ def _no_collection():
             gc.enable()
 
 
+def _read(path: Path, run_date: date):
+    with _no_collection(), stages.stage("读取台账"):
+        return load(path, run_date)
+
+
+def _rules(loaded, run_date: date) -> Outcome:
+    with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
+        return evaluate_all(loaded, run_date)
+
+
 def _evaluate(path: Path, run_date: date) -> Outcome:
+    # one uncollected stretch: re-enabling the collector in between would make its next young
+    # collection walk every object just read
     with _no_collection():      # rows and evaluations: many objects, no cyclic garbage
-        with stages.stage("读取台账"):
-            loaded = load(path, run_date)
+        loaded = _read(path, run_date)
         checkpoint("after-load")
         err = config_error(loaded)
         if err:
             raise err
         check_run_date(loaded, run_date)
-        with stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
-            return evaluate_all(loaded, run_date)
+        return _rules(loaded, run_date)
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:
     """Validation only: every problem at once, nothing written."""
     try:
-        with _no_collection(), stages.stage("读取台账"):
-            loaded = load(path, run_date)
+        loaded = _read(path, run_date)
     except LedgerError as exc:
         return _fatal(exc)
     err = config_error(loaded)
-    with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
-        outcome = evaluate_all(loaded, run_date)
+    outcome = _rules(loaded, run_date)
     summary = summarize(outcome, mode="check", config=err)
     return RunReport(2 if err else _code(outcome), summary.text(), outcome, error=err, summary=summary)
 
