@@ -208,7 +208,10 @@ def _show(args: argparse.Namespace, report) -> None:
     elif report.summary is not None:
         from .console import print_summary, terminal
 
-        print_summary(report.summary) if terminal(sys.stdout) else print(report.text)
+        if terminal(sys.stdout):
+            print_summary(report.summary)
+        else:
+            print(report.text)
     else:
         print(report.text)
 

@@ -161,7 +161,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
         renderer = CellRenderer(book, wb.date1904)
         recalc = full_calc_on_load
         if recalc is None:
-            recalc = bool(cells or owned or any(w for w, _ in others.values())) and _has_formulas(pkg, wb)
+            recalc = bool(owned or any(w for _, w, _ in jobs)) and _has_formulas(pkg, wb)
 
         calc_cells: set[tuple[str, str]] = set()
         for target, (_, sheet_writes, sheet_widths) in zip(targets, jobs):
