@@ -65,21 +65,25 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     if notices:
         render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates, checked=True)
     from .reports import render_period, render_weekly
-    from .periods import periods_just_ended
 
     render_weekly(outcome, staging, templates)
     stages.advance(1)
-    for period in periods_just_ended(previous_run_date(outcome), outcome.run_date):
+    for period in periods_to_report(outcome):
         render_period(outcome, period, staging, templates)
         stages.advance(1)
     return staging
 
 
-def document_count(outcome: Outcome) -> int:
-    """Units of work of `stage` for a progress bar: one per notice, the weekly summary, each 通报."""
+def periods_to_report(outcome: Outcome) -> list:
+    """The periods whose 通报 this run renders: those that ended since the previous run."""
     from .periods import periods_just_ended
 
-    return len(run_notices(outcome)) + 1 + len(periods_just_ended(previous_run_date(outcome), outcome.run_date))
+    return periods_just_ended(previous_run_date(outcome), outcome.run_date)
+
+
+def document_count(outcome: Outcome) -> int:
+    """Units of work of `stage` for a progress bar: one per notice, the weekly summary, each 通报."""
+    return len(run_notices(outcome)) + 1 + len(periods_to_report(outcome))
 
 
 def previous_run_date(outcome: Outcome):
