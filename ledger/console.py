@@ -62,7 +62,7 @@ class BarReporter:
         self.task = None
 
     def begin(self, name: str, total: int | None) -> None:
-        if self.task is None and not self.progress.live.is_started:
+        if not self.progress.live.is_started:
             self.progress.start()
         self.task = self.progress.add_task(name, total=total)
 
