@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger.notices import UnitContact, compose, render_notices  # noqa: E402
-from ledger.params import DEFAULT_PARAMS  # noqa: E402
+from ledger.rendering.notices import UnitContact, compose, render_notices  # noqa: E402
+from ledger.reading.params import DEFAULT_PARAMS  # noqa: E402
 
 UNITS = ["县发展和改革局", "县财政局", "县教育局", "县住房和城乡建设局", "县自然资源局", "县交通运输局",
          "县农业农村局", "县卫生健康局", "城关镇", "新市镇", "金龙镇", "文星街道"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import stages
-from .errors import LedgerError
+from .core import stages
+from .core.errors import LedgerError
 from .faults import checkpoint
 from .pipeline import Outcome, check_run_date, config_error, evaluate_all, load
 from .summary import Summary, summarize
@@ -44,7 +44,7 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
                templates: Path | None = None) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
     log (the commit point), then publish the documents. See `outputs` for why in that order.
-    Its stages are reported through `ledger.stages` (the CLI draws them as progress bars)."""
+    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars)."""
     from .outputs import document_count, publish, stage as render_outputs, templates_for
     from .workbook_io import RunLock
     from .writeback import commit
@@ -84,8 +84,8 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
     from dataclasses import replace
 
     from .outputs import templates_for
-    from .reports import render_period
-    from .periods import parse_period
+    from .rendering.reports import render_period
+    from .core.periods import parse_period
 
     try:
         try:
@@ -111,9 +111,9 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
 def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
             today: date | None = None) -> RunReport:
     """Re-render a notice already in the log (by number, or the latest of a task id)."""
-    from .notices import build_views, render_notices
+    from .rendering.notices import build_views, render_notices
     from .outputs import safe_filename, templates_for
-    from .rules import last_notice
+    from .rules.escalation import last_notice
 
     try:
         loaded = load(path, today or date.today())

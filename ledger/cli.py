@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .errors import LedgerError
+from .core.errors import LedgerError
 
 
 def _date(text: str) -> date:
-    from .dates import BadValue, parse_date
+    from .core.dates import BadValue, parse_date
 
     try:
         return parse_date(text)
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 @contextmanager
 def _progress(args: argparse.Namespace):
     """Progress of the stages on stderr: bars on a console, lines in a log; none for --quiet/--json."""
-    from .stages import reporting
+    from .core.stages import reporting
 
     reporter = None
     if not (getattr(args, "quiet", False) or getattr(args, "json", False)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 
-from .params import COLOR_NAMES
+from .reading.params import COLOR_NAMES
 
 NOTICE_ROWS = 20        # notices listed in the console table; the rest are in the output folder
 _STYLE = {"红": "bold red", "黄": "bold yellow", "蓝": "bold blue"}

@@ -2,7 +2,7 @@
 
 The workbook is brand new, so it is built with openpyxl (the lossless round-trip concerns of the
 weekly run do not apply here). Every sheet name, header, alias, column width, header note and
-parameter default comes from `ledger.schema`, so what `init` writes is exactly what the reader
+parameter default comes from `ledger.core.schema`, so what `init` writes is exactly what the reader
 recognises.
 
 Sheets, in order: 督办台账 (title row + header row, dropdowns, date formats, frozen header,
@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger import schema
-from ledger.errors import LedgerError, column_letter
+from ledger.core import schema
+from ledger.core.errors import LedgerError, column_letter
 
 TITLE = "县人民政府督查督办事项台账"
 TITLE_ROW = 1

@@ -15,10 +15,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from . import stages
-from .errors import LedgerError
+from .core import stages
+from .core.errors import LedgerError
 from .faults import checkpoint
-from .notice_log import Notice
+from .reading.notice_log import Notice
 from .pipeline import Outcome
 
 STAGING_PREFIX = ".staging-"
@@ -41,7 +41,7 @@ def run_notices(outcome: Outcome) -> list[Notice]:
 
 
 def templates_for(outcome: Outcome, workbook: Path, override: Path | None):
-    from .notices import builtin_templates, check_templates, template_dir
+    from .rendering.notices import builtin_templates, check_templates, template_dir
 
     folder = template_dir(outcome.loaded.params, override, workbook.parent)
     if str(folder) == str(builtin_templates()):
@@ -54,7 +54,7 @@ def templates_for(outcome: Outcome, workbook: Path, override: Path | None):
 
 def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     """Render the run's documents into a fresh staging folder under out_root."""
-    from .notices import build_views, render_notices
+    from .rendering.notices import build_views, render_notices
 
     out_root.mkdir(parents=True, exist_ok=True)
     for old in out_root.glob(f"{STAGING_PREFIX}*"):   # left by an interrupted run
@@ -64,7 +64,7 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
     notices = run_notices(outcome)
     if notices:
         render_notices(build_views(outcome, notices), staging, outcome.loaded.params, templates, checked=True)
-    from .reports import render_period, render_weekly
+    from .rendering.reports import render_period, render_weekly
 
     render_weekly(outcome, staging, templates)
     stages.advance(1)
@@ -76,7 +76,7 @@ def stage(outcome: Outcome, out_root: Path, templates) -> Path:
 
 def periods_to_report(outcome: Outcome) -> list:
     """The periods whose 通报 this run renders: those that ended since the previous run."""
-    from .periods import periods_just_ended
+    from .core.periods import periods_just_ended
 
     return periods_just_ended(previous_run_date(outcome), outcome.run_date)
 
@@ -90,7 +90,7 @@ def previous_run_date(outcome: Outcome):
     """The last run before this one: the latest 更新日期 written into the task sheet, or the latest
     notice in the log (a run that issued nothing still leaves its date in 更新日期). A rerun of the
     same date sees the same previous run, so it reproduces the same period reports."""
-    from .periods import previous_run
+    from .core.periods import previous_run
 
     T = outcome.run_date
     logged = previous_run(outcome.loaded.log, T)

@@ -15,18 +15,18 @@ from functools import cached_property
 from datetime import date
 from pathlib import Path
 
-from . import stages
-from .calendar import WorkCalendar
-from .deadline import compute_deadline
-from .errors import LedgerError, Problem
-from .holiday_sheet import read_holidays
-from .notice_log import Notice, Numberer, read_log
-from .params import Params, read_params
-from .reader import Book, read_book
-from .rules import Evaluation, evaluate
-from .schema import STATES
-from .tasks import TaskSheet, read_tasks
-from .units import UnitDirectory, read_units
+from .core import stages
+from .core.calendar import WorkCalendar
+from .rules.deadline import compute_deadline
+from .core.errors import LedgerError, Problem
+from .reading.holiday_sheet import read_holidays
+from .reading.notice_log import Notice, Numberer, read_log
+from .reading.params import Params, read_params
+from .reading.reader import Book, read_book
+from .rules.escalation import Evaluation, evaluate
+from .core.schema import STATES
+from .reading.tasks import TaskSheet, read_tasks
+from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
 
 
@@ -81,7 +81,7 @@ class Outcome:
 
     @cached_property
     def _latest_numbers(self) -> dict[str, str]:
-        from .rules import last_notice
+        from .rules.escalation import last_notice
 
         by_task: dict[str, list[Notice]] = {}
         for n in (*self.loaded.log, *self.new_notices):

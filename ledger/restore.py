@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .errors import LedgerError
+from .core.errors import LedgerError
 from .workbook_io import BACKUP_DIR, RunLock, backup, ensure_writable, glob_escape, replace_atomically, temp_path
 
 

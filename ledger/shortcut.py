@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .errors import LedgerError
+from .core.errors import LedgerError
 
 TITLE = "督办台账每周运行"
 OUT_DIR_NAME = "督办输出"

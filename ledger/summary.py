@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LedgerError, Problem
-from .notice_log import Notice
-from .params import COLOR_NAMES
+from .core.errors import LedgerError, Problem
+from .reading.notice_log import Notice
+from .reading.params import COLOR_NAMES
 from .pipeline import Outcome
 
 MAX_LISTED = 60

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .errors import LedgerError
+from .core.errors import LedgerError
 
 BACKUP_DIR = "台账备份"
 

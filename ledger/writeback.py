@@ -11,14 +11,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import LedgerError
-from .reader import ZIP_DAMAGE
+from .core.errors import LedgerError
+from .reading.reader import ZIP_DAMAGE
 from .faults import checkpoint
-from .notice_log import LOG_KEYS, LogLayout, log_layout
+from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
-from .schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
+from .core.schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
-from .xlsx_patch import CellWrite, PatchError, SheetTable, patch_workbook
+from .xlsx.patch import CellWrite, PatchError, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
 

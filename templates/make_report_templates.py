@@ -2,7 +2,7 @@
 
 Run ``python templates/make_report_templates.py`` after changing the layout; the built files are
 committed so the clerk can copy them, edit the fixed wording (主送, 下一步要求, 抄送 …) in Word or
-WPS and point 参数设置 模板目录 at the copy. Fields in double braces are filled by `ledger.reports`.
+WPS and point 参数设置 模板目录 at the copy. Fields in double braces are filled by `ledger.rendering.reports`.
 
 通报 follows GB/T 9704-2012 党政机关公文格式: A4; margins 37/35/28/26 mm (top/bottom/left/right);
 22 lines of 28.95 pt; red 发文机关标志 in 小标宋, 35 mm below the top of the text area; 发文字号

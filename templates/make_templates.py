@@ -5,7 +5,7 @@ so the clerk can copy it, edit it in Word or WPS and point 参数设置 模板�
 
 The template is a docxtpl (Jinja2) document. It loops over ``notices`` (one colour per document)
 and puts each notice on its own page; every field a notice may use is an attribute of
-``ledger.notice_view.NoticeView`` (``{{ n.number }}``, ``{{ n.content }}`` …).
+``ledger.rendering.notice_view.NoticeView`` (``{{ n.number }}``, ``{{ n.content }}`` …).
 
 Fonts: Chinese official documents use 方正小标宋简体 for titles and 仿宋_GB2312 for body text.
 They are set on the styles through ``w:eastAsia`` (Latin text and digits use Times New Roman

@@ -1,4 +1,4 @@
-"""Tests for the official China working-day calendar (ledger.calendar, SPEC §3.1).
+"""Tests for the official China working-day calendar (ledger.core.calendar, SPEC §3.1).
 
 The built-in schedules were written by hand from the State Council notices; two independent
 packages serve as oracles: ``chinese_calendar`` (all years 2018–2026) and ``workalendar``'s
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.calendar import (
+from ledger.core.calendar import (
     BUILTIN_YEARS,
     WorkCalendar,
     YearNotCovered,

@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
-from ledger.calendar import WorkCalendar
-from ledger.dates import BadValue
-from ledger.deadline import compute_deadline, parse_limit
-from ledger.errors import column_letter
-from ledger.params import DEFAULT_PARAMS
-from ledger.tasks import Task
+from ledger.core.calendar import WorkCalendar
+from ledger.core.dates import BadValue
+from ledger.rules.deadline import compute_deadline, parse_limit
+from ledger.core.errors import column_letter
+from ledger.reading.params import DEFAULT_PARAMS
+from ledger.reading.tasks import Task
 
 CAL = WorkCalendar()
 A = date(2026, 11, 23)  # a Monday

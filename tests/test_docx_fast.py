@@ -1,4 +1,4 @@
-"""The text-level renderer (ledger.docx_fast) makes the document docxtpl makes.
+"""The text-level renderer (ledger.rendering.docx_fast) makes the document docxtpl makes.
 
 Each built-in template is rendered twice with the same context: by plain docxtpl (python-docx
 object model, then the cell-property ordering and core properties the renderers set) and by
@@ -16,8 +16,8 @@ import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from ledger.docx_fast import FastDocx, order_shaded_cells
-from ledger.notice_render import _context, _jinja_env, _safe, builtin_templates
+from ledger.rendering.docx_fast import FastDocx, order_shaded_cells
+from ledger.rendering.notice_render import _context, _jinja_env, _safe, builtin_templates
 from test_notices import fixed_views
 from test_stats import week_outcome
 
@@ -85,7 +85,7 @@ def test_notices_render_as_docxtpl_renders_them():
 
 
 def test_the_weekly_summary_renders_as_docxtpl_renders_it(tmp_path):
-    from ledger.reports import _weekly_context
+    from ledger.rendering.reports import _weekly_context
 
     context = dict(_weekly_context(week_outcome(tmp_path)), chart=None)
     assert context["overdue"] or context["due_soon"]        # the tables really have rows
@@ -144,7 +144,7 @@ def broken_template() -> bytes:
 
 
 def test_a_clerks_template_that_breaks_the_markup_is_refused():
-    from ledger.docx_fast import BrokenMarkup
+    from ledger.rendering.docx_fast import BrokenMarkup
 
     context = {"office": "县政府督查室", "count": 3}
     with pytest.raises(BrokenMarkup, match="word/document.xml 的 {% %} 标记拆开了表格或段落的结构"):
@@ -154,9 +154,9 @@ def test_a_clerks_template_that_breaks_the_markup_is_refused():
 
 
 def test_a_broken_notice_template_stops_the_run_before_anything_is_written(tmp_path):
-    from ledger.errors import LedgerError
-    from ledger.notice_render import render_notices
-    from ledger.params import DEFAULT_PARAMS
+    from ledger.core.errors import LedgerError
+    from ledger.rendering.notice_render import render_notices
+    from ledger.reading.params import DEFAULT_PARAMS
 
     folder = tmp_path / "模板"
     folder.mkdir()

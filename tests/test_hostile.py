@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import reader
+from ledger.reading import reader
 from ledger.batch import check_workbook, run_weekly
 from tests.conftest import HEADER, task, write_ledger
 

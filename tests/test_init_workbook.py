@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from ledger import schema
-from ledger.errors import LedgerError, column_letter
+from ledger.core import schema
+from ledger.core.errors import LedgerError, column_letter
 from ledger.init_workbook import FIRST_DATA_ROW, HEADER_ROW, LAST_FORMATTED_ROW, create_ledger
 
 TODAY = date(2026, 11, 23)

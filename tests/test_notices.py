@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.errors import LedgerError
-from ledger.notice_log import Notice
-from ledger.notices import (UnitContact, build_views, builtin_templates, check_templates, compose, render_notices,
+from ledger.core.errors import LedgerError
+from ledger.reading.notice_log import Notice
+from ledger.rendering.notices import (UnitContact, build_views, builtin_templates, check_templates, compose, render_notices,
                             sms_text, template_dir)
-from ledger.params import DEFAULT_PARAMS
+from ledger.reading.params import DEFAULT_PARAMS
 from ledger.pipeline import evaluate_all, load
 
 from tests.conftest import write_ledger
@@ -448,8 +448,8 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
 
     from docxtpl import DocxTemplate
 
-    from ledger.docx_tools import fast_template_class as _template_class
-    from ledger.notice_render import _context, _jinja_env, _safe
+    from ledger.rendering.docx_tools import fast_template_class as _template_class
+    from ledger.rendering.notice_render import _context, _jinja_env, _safe
 
     views = [_safe(v) for v in fixed_views()]
     views[0] = replace(views[0], content="第一行\n第二行\t制表 & <符号>", progress="进展\n甲")
@@ -467,7 +467,7 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
 
 
 def test_a_huge_stack_is_split_into_numbered_print_files(tmp_path, monkeypatch):
-    import ledger.notice_render as nr
+    import ledger.rendering.notice_render as nr
 
     monkeypatch.setattr(nr, "STACK_LIMIT", 2)
     views = [view(f"黄督〔2026〕{i}号", "黄", "县财政局") for i in range(1, 6)]
@@ -483,6 +483,6 @@ def test_a_huge_stack_is_split_into_numbered_print_files(tmp_path, monkeypatch):
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=12)
        | st.text(alphabet="\t\r\n\x0b\x0c\x00\x1f\x7f\u3000 a中\ufffe", max_size=8))
 def test_is_clean_says_exactly_when_clean_text_would_change_a_text(text):
-    from ledger.notice_view import clean_text, is_clean
+    from ledger.rendering.notice_view import clean_text, is_clean
 
     assert is_clean(text) == (clean_text(text) == text)

@@ -47,7 +47,7 @@ def test_run_publishes_the_documents_of_its_notices(sample, tmp_path):
 
 
 def test_broken_template_stops_before_the_workbook_is_touched(sample, tmp_path):
-    from ledger.notices import builtin_templates
+    from ledger.rendering.notices import builtin_templates
 
     mine = tmp_path / "我的模板"
     mine.mkdir()

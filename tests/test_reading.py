@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from ledger.batch import check_workbook
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 from ledger.pipeline import config_error, evaluate_all, load
 from tests.conftest import task, write_ledger
 

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from conftest import task
-from ledger import chart
-from ledger.errors import LedgerError
-from ledger.reports import bulletin_number, render_period, render_weekly
-from ledger.periods import parse_period, periods_just_ended
+from ledger.rendering import chart
+from ledger.core.errors import LedgerError
+from ledger.rendering.reports import bulletin_number, render_period, render_weekly
+from ledger.core.periods import parse_period, periods_just_ended
 from test_stats import Q3_LOG, Q3_ROWS, Q3_UNITS, log_row, outcome, week_outcome
 
 from golden_files import check_golden  # noqa: E402

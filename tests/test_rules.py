@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from ledger.calendar import WorkCalendar
-from ledger.deadline import Deadline
-from ledger.notice_log import Notice
-from ledger.params import DEFAULT_PARAMS
-from ledger.rules import evaluate
-from ledger.tasks import Task
+from ledger.core.calendar import WorkCalendar
+from ledger.rules.deadline import Deadline
+from ledger.reading.notice_log import Notice
+from ledger.reading.params import DEFAULT_PARAMS
+from ledger.rules.escalation import evaluate
+from ledger.reading.tasks import Task
 
 CAL = WorkCalendar()
 D = date(2026, 11, 16)   # a Monday deadline
@@ -109,7 +109,7 @@ def test_blue_offset_parameter():
 
 
 def test_row_with_errors_gets_data_error_and_no_notice():
-    from ledger.errors import Location, Problem
+    from ledger.core.errors import Location, Problem
 
     bad = t(problems=(Problem(Location("督办台账", 3, "H"), "办理时限“尽快”无法识别"),))
     e = ev(bad, run=D + timedelta(days=30))

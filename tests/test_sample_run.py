@@ -10,7 +10,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ledger.batch import run_weekly
-from ledger.schema import STATUS_NAMES
+from ledger.core.schema import STATUS_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fixtures"))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ledger import shortcut
-from ledger.errors import LedgerError
+from ledger.core.errors import LedgerError
 from ledger.shortcut import (
     DONE_MESSAGE,
     PRESS_ENTER,

@@ -1,9 +1,9 @@
-"""Stage reporting: what a run tells the console's progress bars (ledger.stages)."""
+"""Stage reporting: what a run tells the console's progress bars (ledger.core.stages)."""
 
 from datetime import date
 
 from conftest import task, write_ledger
-from ledger import stages
+from ledger.core import stages
 from ledger.batch import run_weekly
 
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from conftest import task, write_ledger
-from ledger.notice_log import Notice
+from ledger.reading.notice_log import Notice
 from ledger.pipeline import evaluate_all, load
-from ledger.periods import parse_period, periods_just_ended, previous_run
-from ledger.stats import annual_scores, period_report
-from ledger.weekly import weekly_summary
+from ledger.core.periods import parse_period, periods_just_ended, previous_run
+from ledger.figures.stats import annual_scores, period_report
+from ledger.figures.weekly import weekly_summary
 
 D = date
 

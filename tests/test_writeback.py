@@ -10,7 +10,7 @@ import pytest
 from ledger import workbook_io
 from ledger.batch import run_weekly
 from ledger.cli import main
-from ledger.xlsx_patch import sheet_part_paths
+from ledger.xlsx.patch import sheet_part_paths
 from tests.conftest import task, write_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,7 +312,7 @@ def test_a_log_formatted_as_an_excel_table_grows_with_the_new_rows(tmp_path):
 
 
 def test_rows_written_below_a_table_with_a_totals_row_leave_it_alone(tmp_path):
-    from ledger.xlsx_tables import _extend
+    from ledger.xlsx.tables import _extend
     from lxml import etree
 
     table = etree.fromstring(b'<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

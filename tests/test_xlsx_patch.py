@@ -1,4 +1,4 @@
-"""Write-back by XML patching (ledger.xlsx_patch): preservation, idempotence, edge cases, speed.
+"""Write-back by XML patching (ledger.xlsx.patch): preservation, idempotence, edge cases, speed.
 
 The preservation fixtures under fixtures/preservation/ are committed binaries made by
 fixtures/make_preservation_fixtures.py (rich.xlsx: everything openpyxl would drop;
@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from xlsx_builders import (DECL, MAIN, R, STYLES, big_ledger, build_xlsx,  # noqa: E402
                            parts, serial, sheet)
 
-from ledger import xlsx_patch  # noqa: E402
-from ledger.errors import column_index, column_letter  # noqa: E402
-from ledger.schema import LOG_HEADERS, STATUS_HEADERS  # noqa: E402
-from ledger.xlsx_patch import (CellWrite, PatchError, SheetTable, merged_ranges,  # noqa: E402
+from ledger.xlsx import patch as xlsx_patch  # noqa: E402
+from ledger.core.errors import column_index, column_letter  # noqa: E402
+from ledger.core.schema import LOG_HEADERS, STATUS_HEADERS  # noqa: E402
+from ledger.xlsx.patch import (CellWrite, PatchError, SheetTable, merged_ranges,  # noqa: E402
                                patch_workbook, sheet_part_paths)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "preservation"

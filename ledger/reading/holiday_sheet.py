@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from .dates import BadValue, is_blank, normalize_text, parse_date
-from .errors import Location, Problem, column_letter, quote
+from ..core.dates import BadValue, is_blank, normalize_text, parse_date
+from ..core.errors import Location, Problem, column_letter, quote
 from .reader import Book, find_header
-from .schema import HOLIDAY_HEADERS, HOLIDAY_SHEET, normalize_header
+from ..core.schema import HOLIDAY_HEADERS, HOLIDAY_SHEET, normalize_header
 
 _KIND = {"休": False, "放假": False, "假": False, "休息": False,
          "班": True, "上班": True, "调休上班": True, "补班": True}

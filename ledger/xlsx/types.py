@@ -1,9 +1,9 @@
-"""What a caller hands to :func:`ledger.xlsx_patch.patch_workbook`, and the error it may get back.
+"""What a caller hands to :func:`ledger.xlsx.patch.patch_workbook`, and the error it may get back.
 
 ``CellWrite`` is one cell of the task sheet (督办台账) to (over)write; ``SheetTable`` is a whole
 tool-owned sheet (督办记录) generated from scratch; ``PatchError`` says, in Chinese, why a
 workbook cannot be written safely. They live in this leaf module so that every ``xlsx_*`` module
-can use them without importing the entry point; :mod:`ledger.xlsx_patch` re-exports them.
+can use them without importing the entry point; :mod:`ledger.xlsx.patch` re-exports them.
 ``_RowWrites`` is how both sheet engines receive the writes: grouped by row, in sheet order.
 """
 

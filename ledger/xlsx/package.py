@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .xlsx_types import PatchError
+from .types import PatchError
 
 _BIG_PART = 2_000_000     # a changed part larger than this is deflated at level 1 (speed first)
 _BLOCK = 1 << 20          # raw copies of unchanged entries go in blocks of this size

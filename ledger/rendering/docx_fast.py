@@ -155,7 +155,7 @@ class FastDocx:
             changed[name] = (_DECLARATION + self._render_part(source, context, jinja_env)).encode("utf-8")
         if self.validate:
             _check_well_formed(changed)
-        from .xlsx_package import copy_raw
+        from ..xlsx.package import copy_raw
 
         out, raw, when = BytesIO(), BytesIO(self.data), stamp.timetuple()[:6]
         with zipfile.ZipFile(BytesIO(self.data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .calendar import WorkCalendar, YearNotCovered
-from .dates import BadValue, is_blank, normalize_text, parse_date
-from .errors import Problem, Severity, quote
-from .params import Params
-from .tasks import Task
+from ..core.calendar import WorkCalendar, YearNotCovered
+from ..core.dates import BadValue, is_blank, normalize_text, parse_date
+from ..core.errors import Problem, Severity, quote
+from ..reading.params import Params
+from ..reading.tasks import Task
 
 LIMIT_HINT = "请填写日期（如 2026-11-30），或“5个工作日”“10天”“6月底”“年底前”“第三季度”“立即”等"
 

@@ -2,7 +2,7 @@
 
 It handles any well-formed worksheet — namespace prefixes, comments or CDATA in ``sheetData``,
 rows or cells without ``r`` — which is why it is the fallback of the byte-level fast path
-(:mod:`ledger.xlsx_fastsheet`) and gives the same result. Written cells replace or join the
+(:mod:`ledger.xlsx.fastsheet`) and gives the same result. Written cells replace or join the
 existing ones with rows and cells kept sorted; a row's ``spans`` hint, ``<dimension>`` and
 ``<cols>`` are kept valid. The fast path also borrows this engine for the edits outside
 ``sheetData`` by running it on the sheet's skeleton.
@@ -15,11 +15,11 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from .errors import column_index, column_letter
-from .xlsx_formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
-from .xlsx_styles import CellRenderer
-from .xlsx_types import PatchError, _RowWrites
-from .xlsx_xml import _children, _int, _local, _parse, _parser, _serialize, _split_range
+from ..core.errors import column_index, column_letter
+from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
+from .styles import CellRenderer
+from .types import PatchError, _RowWrites
+from .xml import _children, _int, _local, _parse, _parser, _serialize, _split_range
 
 
 class _SheetPatch:

@@ -14,12 +14,12 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from .errors import column_letter
-from .xlsx_package import _Package
-from .xlsx_styles import CellRenderer
-from .xlsx_types import PatchError, SheetTable
-from .xlsx_workbook import _ContentTypes, _rels_part, _Workbook
-from .xlsx_xml import _STANDARD_DECL, MAIN_NS, REL_NS, WORKSHEET_CT
+from ..core.errors import column_letter
+from .package import _Package
+from .styles import CellRenderer
+from .types import PatchError, SheetTable
+from .workbook import _ContentTypes, _rels_part, _Workbook
+from .xml import _STANDARD_DECL, MAIN_NS, REL_NS, WORKSHEET_CT
 
 
 def _write_owned_sheets(pkg: _Package, wb: _Workbook, ct: _ContentTypes,

@@ -21,12 +21,12 @@ from importlib.resources.abc import Traversable
 from io import BytesIO
 from pathlib import Path
 
-from . import stages
+from ..core import stages
 from .docx_fast import FastDocx, order_shaded_cells
 from .docx_tools import fast_template_class, release, stable_zip
-from .errors import LedgerError
+from ..core.errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
-from .params import COLOR_NAMES, Params
+from ..reading.params import COLOR_NAMES, Params
 
 TEMPLATE_DOCX = "督办单.docx"
 TEMPLATE_HTML = "督办单.html"
@@ -231,7 +231,7 @@ def _render_sms(views: list[NoticeView], template: Traversable) -> bytes:
     value is an inline string, so text beginning with = + - @ can never be a live formula."""
     import tempfile
 
-    from .xlsx_patch import CellWrite, patch_workbook
+    from ..xlsx.patch import CellWrite, patch_workbook
 
     lines = sorted(((c, v) for v in views for c in v.contacts),
                    key=lambda cv: (cv[0].rank, cv[0].unit, number_key(cv[1].number)))

@@ -4,7 +4,7 @@
     render_period(outcome, period, out_dir)    → 通报_2026年第三季度.docx/.html
                                                  (+ 年度考核_2026年.xlsx for a year)
 
-Figures come from `ledger.stats`; this module only words and lays them out. Templates are found
+Figures come from `ledger.figures.stats`; this module only words and lays them out. Templates are found
 like the 督办单's (`notice_render.template_dir`: --templates DIR, else 参数设置 模板目录, else
 built-in; a file missing from the clerk's folder falls back to the built-in one).
 
@@ -28,15 +28,15 @@ from io import BytesIO
 from pathlib import Path
 
 from .chart import rate_chart_png, rate_text, text_bars
-from .errors import LedgerError
-from .notice_log import format_number
+from ..core.errors import LedgerError
+from ..reading.notice_log import format_number
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
-from .params import COLOR_NAMES
-from .periods import Period
-from .stats import AnnualScores, PeriodReport, period_report
-from .weekly import weekly_summary
+from ..reading.params import COLOR_NAMES
+from ..core.periods import Period
+from ..figures.stats import AnnualScores, PeriodReport, period_report
+from ..figures.weekly import weekly_summary
 
 WEEKLY_DOCX, WEEKLY_HTML = "周汇总.docx", "周汇总.html"
 BULLETIN_DOCX, BULLETIN_HTML = "通报.docx", "通报.html"

@@ -3,11 +3,11 @@
 Everything else in the sheet — every untouched row, every untouched cell of a touched row — is
 copied byte for byte, and the sheet is never parsed or re-serialised as a whole (10,000 rows ×
 30 columns: ~0.1 s). Nor is the new sheet ever built whole: it goes out piece by piece, in sheet
-order, into a :class:`ledger.xlsx_package._PartWriter` that deflates as it goes, so the only big
+order, into a :class:`ledger.xlsx.package._PartWriter` that deflates as it goes, so the only big
 thing in memory is the original part (50,000 rows: 60 MB). It accepts only the conventional
 layout every producer writes (default namespace, explicit r on rows and the scanned cells, rows
 in order, no comments/CDATA/row extLst in sheetData) and otherwise raises ``_Fallback`` so the
-lxml engine (:mod:`ledger.xlsx_sheet`) takes over. The edits outside sheetData (``<dimension>``, ``<cols>``) are made by that engine
+lxml engine (:mod:`ledger.xlsx.sheet`) takes over. The edits outside sheetData (``<dimension>``, ``<cols>``) are made by that engine
 on the sheet's skeleton, which also validates everything the fast path does not look at.
 """
 
@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from . import stages
-from .errors import column_index, column_letter
-from .xlsx_formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
-from .xlsx_package import _PartWriter
-from .xlsx_sheet import _new_spans, _SheetPatch
-from .xlsx_styles import CellRenderer
-from .xlsx_types import _RowWrites
-from .xlsx_xml import MAIN_NS
+from ..core import stages
+from ..core.errors import column_index, column_letter
+from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
+from .package import _PartWriter
+from .sheet import _new_spans, _SheetPatch
+from .styles import CellRenderer
+from .types import _RowWrites
+from .xml import MAIN_NS
 
 
 class _Fallback(Exception):

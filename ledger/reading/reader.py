@@ -12,8 +12,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LedgerError, Location, Problem, column_letter
-from .schema import normalize_header
+from ..core.errors import LedgerError, Location, Problem, column_letter
+from ..core.schema import normalize_header
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import BadValue, is_blank, parse_date
-from .errors import Location, Problem, column_letter, quote
+from ..core.dates import BadValue, is_blank, parse_date
+from ..core.errors import Location, Problem, column_letter, quote
 from .params import COLORS, Params
 from .reader import Book, find_header
-from .schema import LOG_HEADERS, LOG_SHEET, normalize_header
+from ..core.schema import LOG_HEADERS, LOG_SHEET, normalize_header
 from .units import split_units
 
 LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")

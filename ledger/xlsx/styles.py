@@ -1,4 +1,4 @@
-"""Cell values and styles as SpreadsheetML, for :mod:`ledger.xlsx_patch`.
+"""Cell values and styles as SpreadsheetML, for :mod:`ledger.xlsx.patch`.
 
 ``CellRenderer`` turns a value and a style key into the XML text of one ``<c>`` element:
 strings become inline strings (``sharedStrings.xml`` is never touched; ``=1+1`` stays text),

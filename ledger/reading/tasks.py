@@ -12,11 +12,11 @@ from datetime import date
 from types import MappingProxyType
 from typing import Mapping
 
-from . import stages
-from .dates import BadValue, is_blank, normalize_text, parse_date
-from .errors import LedgerError, Location, Problem, Severity, column_letter, quote
+from ..core import stages
+from ..core.dates import BadValue, is_blank, normalize_text, parse_date
+from ..core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reader import Book, HeaderMap, Sheet, find_header
-from .schema import GRADES, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
+from ..core.schema import GRADES, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
 from .units import UnitDirectory, split_units
 
 _GRADE_ALIASES = {"急": "急件", "特急": "急件", "加急": "急件", "紧急": "急件", "特急件": "急件",

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
-from .calendar import WorkCalendar, YearNotCovered
-from .errors import LedgerError
-from .notice_log import Notice
-from .params import COLOR_NAMES, DEFAULT_PARAMS, Params
+from ..core.calendar import WorkCalendar, YearNotCovered
+from ..core.errors import LedgerError
+from ..reading.notice_log import Notice
+from ..reading.params import COLOR_NAMES, DEFAULT_PARAMS, Params
 
 if TYPE_CHECKING:
-    from .pipeline import Outcome
+    from ..pipeline import Outcome
 
 COLOR_HEX = {"蓝": "1F4E9A", "黄": "C9A000", "红": "C00000"}
 COLOR_CODE = {"蓝": "blue", "黄": "yellow", "红": "red"}

@@ -11,10 +11,10 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .dates import is_blank
-from .errors import Location, Problem, column_letter
+from ..core.dates import is_blank
+from ..core.errors import Location, Problem, column_letter
 from .reader import Book, find_header
-from .schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
+from ..core.schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
 
 SEPARATORS = re.compile(r"[、，,；;/／\n\r]+")
 _UNIT_KEYS = ("name", "aliases", "category", "head", "phone")

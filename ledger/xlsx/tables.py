@@ -14,11 +14,11 @@ import posixpath
 
 from lxml import etree
 
-from .errors import column_letter
-from .xlsx_package import _Package
-from .xlsx_types import _RowWrites
-from .xlsx_workbook import _rels_part, _resolve_target
-from .xlsx_xml import _local, _parse, _serialize, _split_range
+from ..core.errors import column_letter
+from .package import _Package
+from .types import _RowWrites
+from .workbook import _rels_part, _resolve_target
+from .xml import _local, _parse, _serialize, _split_range
 
 _TABLE_REL = "/table"
 

@@ -2,8 +2,8 @@
 
 `Facts` turns a run's evaluations and notices into flat records: one per (task, lead unit) and one
 per (notice, charged unit), unit names canonicalised through 单位名录. The weekly summary, made
-on every run, counts them in plain Python; the period reports (`ledger.stats`) load the same
-records into pandas. Definitions are in the `ledger.stats` docstring; the ones used here:
+on every run, counts them in plain Python; the period reports (`ledger.figures.stats`) load the same
+records into pandas. Definitions are in the `ledger.figures.stats` docstring; the ones used here:
 
 * 新交办: 交办日期 in the week; 按时/逾期办结: finished in the week on / after the deadline D;
 * 7日内到期: open, D from the run date to 7 days later;
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from .periods import Period, week_ending
+from ..core.periods import Period, week_ending
 
 COLORS = ("蓝", "黄", "红")
 OPEN_STATES = frozenset({"未到期", "临期", "今日到期", "逾期"})

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .calendar import WorkCalendar, YearNotCovered
+from ..core.calendar import WorkCalendar, YearNotCovered
 from .deadline import Deadline
-from .errors import Problem, Severity
-from .notice_log import Notice
-from .params import COLOR_NAMES, Params
-from .tasks import Task
+from ..core.errors import Problem, Severity
+from ..reading.notice_log import Notice
+from ..reading.params import COLOR_NAMES, Params
+from ..reading.tasks import Task
 
 COLOR_RANK = {"蓝": 1, "黄": 2, "红": 3}
 

@@ -13,8 +13,8 @@ import re
 
 from lxml import etree
 
-from .errors import column_index
-from .xlsx_types import PatchError
+from ..core.errors import column_index
+from .types import PatchError
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -1,11 +1,11 @@
 """Figures for the 通报 and the annual score table (SPEC §4.2, §4.3); the definitions here hold
-for the weekly summary too (`ledger.weekly`, counted without pandas because it is made on every run).
+for the weekly summary too (`ledger.figures.weekly`, counted without pandas because it is made on every run).
 
 Every figure comes from the ledger rows and the 督办记录 log (plus the notices of the current run),
 never from the clock, so a report can be reproduced later from the same workbook. Pure pandas
-aggregation over `ledger.weekly.Facts`, no file IO; pandas is imported inside the functions so
+aggregation over `ledger.figures.weekly.Facts`, no file IO; pandas is imported inside the functions so
 `ledger --help` and the weekly run stay fast. The periods (月/季度/半年/年 and the weekly window)
-are in `ledger.periods`.
+are in `ledger.core.periods`.
 
 Definitions. A task with several lead units counts once for every lead unit; a notice charges every
 unit in its 被督办单位; the 合计 row counts each task or notice once. Rows with data errors are left
@@ -35,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .periods import Period
+from ..core.periods import Period
 from .weekly import COLORS, Facts, NoticeFact, TaskFact, finished_on
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .errors import column_letter
-from .xlsx_package import _Package
-from .xlsx_types import PatchError
-from .xlsx_workbook import _ContentTypes, _Workbook
-from .xlsx_xml import _local, _parse, _serialize, _split_range, _split_ref
+from ..core.errors import column_letter
+from .package import _Package
+from .types import PatchError
+from .workbook import _ContentTypes, _Workbook
+from .xml import _local, _parse, _serialize, _split_range, _split_ref
 
 _GROUP_HINTS = (b"shared", b"array", b"dataTable")    # cheap test: can the sheet hold a group?
 

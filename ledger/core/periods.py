@@ -20,7 +20,7 @@ a rerun on the same date reports it again; a first-ever run reports nothing from
 run after a long gap catches up on every period it missed, in order of end date, shorter first.
 
 Deliberately free of pandas (standard library only): every run works out period boundaries, and
-the aggregation that needs pandas lives in `ledger.stats`.
+the aggregation that needs pandas lives in `ledger.figures.stats`.
 """
 
 from __future__ import annotations

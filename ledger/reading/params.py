@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from .dates import is_blank, normalize_text
-from .errors import Location, Problem, column_letter, quote
+from ..core.dates import is_blank, normalize_text
+from ..core.errors import Location, Problem, column_letter, quote
 from .reader import Book, find_header
-from .schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, normalize_header
+from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, normalize_header
 
 COLORS = ("蓝", "黄", "红")
 COLOR_NAMES = {"蓝": "蓝色", "黄": "黄色", "红": "红色"}

@@ -12,8 +12,8 @@ works on the zip package directly:
   out unusually (namespace prefixes, comments in sheetData, rows or cells without ``r`` …) go
   through the lxml engine instead, which gives the same result;
 * an Excel Table whose last row is followed by written rows is extended over them, as Excel does
-  when one types below a Table (``ref`` and its AutoFilter's; see :mod:`ledger.xlsx_tables`);
-* ``xl/styles.xml`` only gets entries appended (see :mod:`ledger.xlsx_styles`);
+  when one types below a Table (``ref`` and its AutoFilter's; see :mod:`ledger.xlsx.tables`);
+* ``xl/styles.xml`` only gets entries appended (see :mod:`ledger.xlsx.styles`);
 * owned sheets (a ``督办记录`` that does not exist yet) are generated whole; a new one is appended
   as the last sheet, which touches ``workbook.xml``, its rels and ``[Content_Types].xml``;
 * when a written cell held a formula, its entry is removed from ``xl/calcChain.xml`` (the part is
@@ -25,7 +25,7 @@ works on the zip package directly:
   method — and is never even parsed.
 
 XML is parsed with entity expansion and network access off; a part with a DTD is refused.
-Values are rendered by :class:`ledger.xlsx_styles.CellRenderer` (inline strings, so
+Values are rendered by :class:`ledger.xlsx.styles.CellRenderer` (inline strings, so
 ``sharedStrings.xml`` is never touched and ``=1+1`` stays text).
 
 This module is the entry point and runs the steps in order; the steps live in:
@@ -56,23 +56,23 @@ from pathlib import Path
 
 from lxml import etree
 
-from .xlsx_fastsheet import _Fallback, _FastSheet
-from .xlsx_formulas import _edit_calc_chain, _has_formulas
-from .xlsx_owned import _check_sheet_name, _write_owned_sheets
-from .xlsx_package import _Package, _PartWriter
-from .xlsx_sheet import _SheetPatch
-from .xlsx_styles import CellRenderer, StyleBook, excel_serial
-from .xlsx_tables import grow_tables
-from .xlsx_types import MAX_COL, _RowWrites
-from .xlsx_types import CellWrite, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
-from .xlsx_workbook import _ContentTypes, _Workbook
-from .xlsx_xml import CT_NS, PKG_REL_NS, WORKSHEET_CT  # noqa: F401  (re-exported, as before)
-from .xlsx_xml import MAIN_NS, REL_NS, STYLES_CT, _local, _parse, _serialize, _split_range
+from .fastsheet import _Fallback, _FastSheet
+from .formulas import _edit_calc_chain, _has_formulas
+from .owned import _check_sheet_name, _write_owned_sheets
+from .package import _Package, _PartWriter
+from .sheet import _SheetPatch
+from .styles import CellRenderer, StyleBook, excel_serial
+from .tables import grow_tables
+from .types import MAX_COL, _RowWrites
+from .types import CellWrite, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
+from .workbook import _ContentTypes, _Workbook
+from .xml import CT_NS, PKG_REL_NS, WORKSHEET_CT  # noqa: F401  (re-exported, as before)
+from .xml import MAIN_NS, REL_NS, STYLES_CT, _local, _parse, _serialize, _split_range
 
 __all__ = ["CellWrite", "SheetTable", "PatchError", "patch_workbook", "sheet_part_paths", "excel_serial",
            "merged_ranges"]
 
-# Tests (and anyone debugging a sheet) switch engines by setting ledger.xlsx_patch.ENGINE, so it
+# Tests (and anyone debugging a sheet) switch engines by setting ledger.xlsx.patch.ENGINE, so it
 # is read here, by the dispatcher, and not in the engine modules.
 ENGINE = "auto"        # "auto": byte-level fast path when the sheet allows it; "lxml": always lxml
 

@@ -15,9 +15,9 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .xlsx_package import _Package
-from .xlsx_types import PatchError
-from .xlsx_xml import CT_NS, PKG_REL_NS, REL_NS, _children, _local, _parse, _serialize
+from .package import _Package
+from .types import PatchError
+from .xml import CT_NS, PKG_REL_NS, REL_NS, _children, _local, _parse, _serialize
 
 
 def _resolve_target(base_dir: str, target: str) -> str:
