@@ -88,7 +88,8 @@ def test_precedence_extension_limit_grade_default():
     assert compute_deadline(_task(grade="急件", limit="10天"), CAL, DEFAULT_PARAMS).due == date(2026, 12, 3)
     # an approved extension beats everything, and remembers the original
     d = compute_deadline(_task(limit="10天", ext_to=date(2026, 12, 20), ext_by="常务副县长"), CAL, DEFAULT_PARAMS)
-    assert (d.due, d.original, d.extended) == (date(2026, 12, 20), date(2026, 12, 3), True)
+    # (延期至 Sun 12-20 is a day off: D is Mon 12-21, SPEC §3.2 rule 5)
+    assert (d.due, d.original, d.extended) == (date(2026, 12, 21), date(2026, 12, 3), True)
     # without an approver the extension does not apply
     assert compute_deadline(_task(limit="10天", ext_to=date(2026, 12, 20)), CAL, DEFAULT_PARAMS).due == date(2026, 12, 3)
     # the grade limit is a parameter
@@ -99,7 +100,7 @@ def test_precedence_extension_limit_grade_default():
 def test_late_extension_request_is_accepted_but_flagged():
     d = compute_deadline(_task(limit="10天", ext_to=date(2026, 12, 20), ext_by="常务副县长",
                                ext_applied=date(2026, 12, 5)), CAL, DEFAULT_PARAMS)
-    assert d.due == date(2026, 12, 20)
+    assert d.due == date(2026, 12, 21)     # 延期至 Sun 12-20 → Mon 12-21
     assert [p.text() for p in d.problems] == [
         "督办台账!I5 延期申请日期2026-12-05晚于原办理时限2026-12-03："
         "按三色督办单制度第八条，延期应在规定时限内申请；已按批准的延期日期计算。"]

@@ -48,27 +48,32 @@ def test_done_states():
     late = ev(t(done=D + timedelta(days=3), review="合格"), run=date(2026, 11, 30))
     assert (late.state, late.overdue, late.issue) == ("逾期办结", 3, None)
     # a failed review keeps the task open and escalating
-    failed = ev(t(done=D, review="不合格"), run=D + timedelta(days=5))
+    failed = ev(t(done=D, review="不合格"), run=D + timedelta(days=7))
     assert (failed.state, failed.issue) == ("逾期", "黄")
     closed = ev(t(done=D, review="合格", closed=D + timedelta(days=1)), run=date(2026, 12, 30))
     assert (closed.state, closed.issue, closed.next_step) == ("已销号", None, "")
 
 
 def test_blue_on_the_deadline_then_yellow_on_day_five_then_red_ten_days_after_yellow():
+    # D = Mon 11-16. D+5 = Sat 11-21 is a day off: 黄 falls due on Mon 11-23 (SPEC §3.2 rule 5 applied
+    # to the ladder's dates, so the date printed in 下一步 and on the notice is a working day).
     assert ev(run=D - timedelta(days=1)).issue is None
     blue = ev(run=D)
-    assert (blue.issue, blue.level, blue.next_step) == ("蓝", "蓝", "2026-11-21 起发黄色督办单")
+    assert (blue.issue, blue.level, blue.next_step) == ("蓝", "蓝", "2026-11-23 起发黄色督办单")
     h = [n("蓝", D)]
-    assert ev(history=h, run=D + timedelta(days=4)).issue is None
-    yellow = ev(history=h, run=D + timedelta(days=5))
-    assert (yellow.issue, yellow.level, yellow.next_step) == ("黄", "黄", "2026-12-01 起发红色督办单")
-    h.append(n("黄", D + timedelta(days=5)))
-    assert ev(history=h, run=D + timedelta(days=14)).issue is None
-    red = ev(history=h, run=D + timedelta(days=15))
-    assert (red.issue, red.level, red.next_step) == ("红", "红", "2026-12-11 起再发红色督办单")
-    h.append(n("红", D + timedelta(days=15)))
-    assert ev(history=h, run=D + timedelta(days=24)).issue is None
-    assert ev(history=h, run=D + timedelta(days=25)).issue == "红"
+    assert ev(history=h, run=date(2026, 11, 20)).issue is None
+    assert ev(history=h, run=date(2026, 11, 21)).issue is None      # Saturday: not yet
+    yellow = ev(history=h, run=date(2026, 11, 23))
+    # 11-23 + 10 = Thu 12-03
+    assert (yellow.issue, yellow.level, yellow.next_step) == ("黄", "黄", "2026-12-03 起发红色督办单")
+    h.append(n("黄", date(2026, 11, 23)))
+    assert ev(history=h, run=date(2026, 12, 2)).issue is None
+    red = ev(history=h, run=date(2026, 12, 3))
+    # 12-03 + 10 = Sun 12-13 → Mon 12-14
+    assert (red.issue, red.level, red.next_step) == ("红", "红", "2026-12-14 起再发红色督办单")
+    h.append(n("红", date(2026, 12, 3)))
+    assert ev(history=h, run=date(2026, 12, 13)).issue is None
+    assert ev(history=h, run=date(2026, 12, 14)).issue == "红"
 
 
 def test_late_first_run_does_not_owe_the_blue():

@@ -153,7 +153,10 @@ def test_quarter_table_by_hand(tmp_path):
 def test_month_and_reproducibility_later(tmp_path):
     """The July figures are the same whether the report is made in August or in December."""
     july = parse_period("2026-07")
-    early = period_report(q3_outcome(tmp_path, run=D(2026, 8, 3), keep_new=False), july)
+    # in August the ledger did not yet say that A6 was done on 10-05 (a future 办结日期 is an error)
+    august_rows = [r if r["任务编号"] != "A6" else {k: v for k, v in r.items() if k != "办结日期"} for r in Q3_ROWS]
+    early = period_report(outcome(tmp_path / "台账.xlsx", august_rows, D(2026, 8, 3), log=Q3_LOG,
+                                  unit_names=Q3_UNITS, keep_new=False), july)
     (tmp_path / "b").mkdir()
     late = period_report(q3_outcome(tmp_path / "b", run=D(2026, 12, 7), keep_new=False), july)
     assert early.rows == late.rows and early.red_tasks == late.red_tasks
@@ -249,7 +252,8 @@ def test_weekly_summary_by_hand(tmp_path):
     assert [(t.task_id, t.due) for t in s.due_soon] == [
         ("W4", D(2026, 11, 23)), ("W1", D(2026, 11, 27)), ("W8", D(2026, 11, 30))]
     assert [(t.task_id, t.units, t.days, t.level) for t in s.overdue] == [
-        ("W7", ("甲局",), 44, "红"), ("W10", ("乙局",), 22, "蓝"), ("W5", ("丙局",), 13, "黄"),
+        # W10's 办理时限 Sun 11-01 moves to Mon 11-02 (SPEC §3.2 rule 5): 21 days at 11-23
+        ("W7", ("甲局",), 44, "红"), ("W10", ("乙局",), 21, "蓝"), ("W5", ("丙局",), 13, "黄"),
         ("W6", ("丙局",), 3, "蓝")]
     assert s.excluded == ("W11",)
 

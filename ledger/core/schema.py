@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 TASK_SHEET = "督办台账"
 LOG_SHEET = "督办记录"
@@ -83,7 +84,63 @@ STATUS_HEADERS: tuple[tuple[str, float], ...] = (
 )
 STATUS_NAMES = tuple(h for h, _ in STATUS_HEADERS)
 
-STATES = ("未到期", "临期", "今日到期", "逾期", "按时办结", "逾期办结", "已销号", "数据有误")
+
+
+class Color(StrEnum):
+    """The three 督办 colours (seed 004 附件), in escalation order. A member equals its bare string."""
+
+    BLUE = "蓝"
+    YELLOW = "黄"
+    RED = "红"
+
+    @property
+    def rank(self) -> int:
+        return _COLOR_ORDER.index(self) + 1
+
+    @property
+    def cn(self) -> str:
+        """蓝色 / 黄色 / 红色, as printed."""
+        return self.value + "色"
+
+    @property
+    def code(self) -> str:
+        """blue / yellow / red: CSS classes and file-safe names."""
+        return self.name.lower()
+
+    @property
+    def hex(self) -> str:
+        """Band colour of the printed notice and fill of the 督办等级 cell."""
+        return _COLOR_HEX[self]
+
+    @property
+    def level_word(self) -> str:
+        """提醒 / 警告 / 严重警告 (第四—六条)."""
+        return _LEVEL_WORD[self]
+
+
+_COLOR_ORDER = tuple(Color)
+_COLOR_HEX = {Color.BLUE: "1F4E9A", Color.YELLOW: "C9A000", Color.RED: "C00000"}
+_LEVEL_WORD = {Color.BLUE: "提醒", Color.YELLOW: "警告", Color.RED: "严重警告"}
+
+
+class State(StrEnum):
+    """当前状态 of a task row (SPEC §2.2), in the order summaries list them."""
+
+    NOT_DUE = "未到期"
+    NEAR = "临期"
+    DUE_TODAY = "今日到期"
+    OVERDUE = "逾期"
+    DONE_ON_TIME = "按时办结"
+    DONE_LATE = "逾期办结"
+    CLOSED = "已销号"
+    BAD_DATA = "数据有误"
+
+    @property
+    def is_done(self) -> bool:
+        return self in (State.DONE_ON_TIME, State.DONE_LATE, State.CLOSED)
+
+
+STATES = tuple(State)
 
 LOG_HEADERS: tuple[tuple[str, float], ...] = (
     ("督办单编号", 18),
@@ -118,6 +175,7 @@ PARAM_DEFAULTS: dict[str, tuple[object, str, str]] = {
     "要件时限": (3, "days", "要件的办理时限（工作日）"),
     "普件时限": (5, "days", "普件的办理时限（工作日）"),
     "临期提醒": (2, "days", "应办结日期前多少个工作日内显示为“临期”"),
+    "截止日顺延": (True, "bool", "应办结日期落在周末或节假日时顺延至下一个工作日（民法典第二百零三条）"),
     "蓝色督办": (0, "days", "应办结日期后第几天发蓝色督办单（0 = 时限当天，第四条）"),
     "黄色督办": (5, "days", "应办结日期后第几天发黄色督办单（第五条）"),
     "红色督办": (10, "days", "黄色督办单发出后第几天发红色督办单（第六条）"),

@@ -15,10 +15,10 @@ from typing import Mapping
 from ..core.dates import is_blank, normalize_text
 from ..core.errors import Location, Problem, column_letter, quote
 from .reader import Book, find_header
-from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, normalize_header
+from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, Color, normalize_header
 
-COLORS = ("蓝", "黄", "红")
-COLOR_NAMES = {"蓝": "蓝色", "黄": "黄色", "红": "红色"}
+COLORS = tuple(Color)
+COLOR_NAMES = {c: c.cn for c in Color}
 
 
 @dataclass(frozen=True)

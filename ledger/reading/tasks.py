@@ -215,9 +215,13 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     if values["ext_to"] is not None and not values["ext_by"]:
         probs.append(Problem(loc("ext_by"), "填写了延期至，但延期审批人为空",
                              "延期须经审批（三色督办单制度第八条），请填写延期审批人，或清空延期至"))
+    # SPEC §3.2 rule 6: an impossible 办结日期 is an error, never read as "done on time" or "not yet due"
     if values["done"] is not None and values["done"] > run_date:
-        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}晚于本次运行日期", "请核对办结日期",
-                             Severity.WARNING))
+        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}晚于本次运行日期{run_date.isoformat()}",
+                             "办结日期不能是将来的日期，请核对（任务尚未办结时请留空）"))
+    if values["done"] is not None and assigned is not None and values["done"] < assigned:
+        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}早于交办日期{assigned.isoformat()}",
+                             "请核对办结日期和交办日期（常见为年份或月份录错）"))
     if values["closed"] is not None and values["done"] is None:
         probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
     return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), **values)  # type: ignore[arg-type]

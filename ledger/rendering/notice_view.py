@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING, Iterable
 from ..core.calendar import WorkCalendar, YearNotCovered
 from ..core.errors import LedgerError
 from ..reading.notice_log import Notice
-from ..reading.params import COLOR_NAMES, DEFAULT_PARAMS, Params
+from ..core.schema import Color
+from ..reading.params import DEFAULT_PARAMS, Params
+from ..rules.ladder import is_justified, next_rungs
 
 if TYPE_CHECKING:
     from ..pipeline import Outcome
 
-COLOR_HEX = {"蓝": "1F4E9A", "黄": "C9A000", "红": "C00000"}
-COLOR_CODE = {"蓝": "blue", "黄": "yellow", "红": "red"}
-LEVEL_WORD = {"蓝": "提醒", "黄": "警告", "红": "严重警告"}
-COLOR_ORDER = ("蓝", "黄", "红")
+COLOR_ORDER = tuple(Color)
 REPLY_DAYS = 5              # working days for the written reply, unless 参数设置 has 回执时限
 UNKNOWN_RANK = 1_000_000    # units missing from 单位名录 sort after the listed ones
 SHORT_CONTENT = 30
@@ -180,8 +179,8 @@ def compose(*, number: str, color: str, issued: date, units: Iterable[str], task
     if review_failed:   # reported done, but the office's review found it below standard (第五条)
         status = "办理结果经审核未达到标准要求" + (f"，已超过规定完成时限{overdue}天" if overdue > 0 else "")
     return NoticeView(
-        number=clean_text(number), color=color, color_name=COLOR_NAMES[color], color_code=COLOR_CODE[color],
-        color_hex=COLOR_HEX[color], level_word=LEVEL_WORD[color], office=office,
+        number=clean_text(number), color=color, color_name=Color(color).cn, color_code=Color(color).code,
+        color_hex=Color(color).hex, level_word=Color(color).level_word, office=office,
         signer=clean_text(signer) or params.signer(color), issued=cn_date(issued), issued_iso=issued.isoformat(),
         units=units, addressee="、".join(units), copy_units=copies, copy_text="、".join(copies),
         task_id=clean_text(task_id), content=content, content_short=shorten(content, SHORT_CONTENT),
@@ -201,19 +200,12 @@ def reply_days(params: Params) -> int:
 
 
 def _next_due(notice: Notice, deadline: date, justified: bool, params: Params, cal: WorkCalendar) -> date | None:
-    """When the next colour falls due if the task stays undone (mirrors rules._escalate)."""
-    if justified:
-        return None    # no 黄/红 while an accepted 正当理由 stands
-    mode = params.day_mode
+    """When the next colour falls due if the task stays undone (the ladder of `rules.ladder`)."""
     try:
-        if notice.color == "蓝":
-            return cal.add_days(deadline, params.int("黄色督办"), mode)
-        if notice.color == "黄":
-            return cal.add_days(notice.issued, params.int("红色督办"), mode)
-        repeat = params.int("红色重复")
-        return cal.add_days(notice.issued, repeat, mode) if repeat > 0 else None
+        rungs = next_rungs(notice.color, notice.issued, deadline, justified, params, cal)
     except YearNotCovered:
         return None
+    return rungs[0].on if rungs else None
 
 
 def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> list[NoticeView]:
@@ -245,6 +237,8 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
             reply = cal.add_working_days(n.issued, reply_days(params))
         except YearNotCovered:
             reply = None
+        # the written reply is never asked for later than the day the next colour falls due
+        next_due = _next_due(n, deadline, is_justified(task.reason), params, cal)
         units = list(n.units or task.lead)
         contacts = []
         for name in units:
@@ -255,8 +249,7 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
             deadline=deadline, params=params, signer=n.signer, source=task.source, basis=task.basis,
             assigned=task.assigned, leader=task.leader, copy_units=task.assist,
             original_deadline=ev.deadline.original if extended else None, overdue_days=n.overdue_days,
-            progress=task.progress, next_due=_next_due(n, deadline, bool(task.reason), params, cal),
-            reply_by=reply, repeat=repeat, review_failed=task.done is not None and task.review == "不合格",
+            progress=task.progress, next_due=next_due, reply_by=min(reply, next_due) if reply and next_due else reply, repeat=repeat, review_failed=task.done is not None and task.review == "不合格",
             unit_rank=contacts[0].rank if contacts else UNKNOWN_RANK, contacts=contacts,
         ))
     return views

@@ -2,7 +2,8 @@
 
 Order: an approved extension (延期至 with 延期审批人) replaces everything; else 办理时限 as a date or
 an expression (``10个工作日``, ``15天``, ``6月底``, ``年底前``, ``第三季度``, ``立即`` …); else the
-time limit of the task's 紧急程度; else 默认办理时限 working days (seed 004 第三条).
+time limit of the task's 紧急程度; else 默认办理时限 working days (seed 004 第三条). A deadline that
+falls on a weekend or holiday moves to the next working day (SPEC §3.2 rule 5).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..core.dates import BadValue, is_blank, normalize_text, parse_date
 from ..core.errors import Problem, Severity, quote
 from ..reading.params import Params
 from ..reading.tasks import Task
+from .ladder import roll_forward
 
 LIMIT_HINT = "请填写日期（如 2026-11-30），或“5个工作日”“10天”“6月底”“年底前”“第三季度”“立即”等"
 
@@ -127,7 +129,7 @@ def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bo
     except YearNotCovered as exc:
         return Deadline(None, None, (task.problem("limit" if not is_blank(task.limit) else "assigned", str(exc)),))
     if task.ext_to is None or not task.ext_by:
-        return Deadline(base, None, tuple(problems))
+        return Deadline(_working(base, cal, params), None, tuple(problems))
     if task.ext_to < base:
         problems.append(task.problem("ext_to", f"延期至{task.ext_to.isoformat()}早于原办理时限{base.isoformat()}",
                                      "请核对延期日期", Severity.WARNING))
@@ -136,4 +138,10 @@ def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bo
             "ext_applied",
             f"延期申请日期{task.ext_applied.isoformat()}晚于原办理时限{base.isoformat()}",
             "按三色督办单制度第八条，延期应在规定时限内申请；已按批准的延期日期计算", Severity.WARNING))
-    return Deadline(task.ext_to, base, tuple(problems))
+    return Deadline(_working(task.ext_to, cal, params), _working(base, cal, params), tuple(problems))
+
+
+def _working(day: date, cal: WorkCalendar, params: Params) -> date:
+    """SPEC §3.2 rule 5: a deadline on a day off moves to the next working day (民法典 第二百零三条),
+    unless 参数设置 截止日顺延 says 否."""
+    return roll_forward(cal, day) if params["截止日顺延"] else day

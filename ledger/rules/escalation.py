@@ -3,9 +3,9 @@
 Pure functions: ``(task, deadline, notice history, run date, params, calendar) -> Evaluation``.
 Numbering and writing happen elsewhere; the run date is always passed in.
 
-Escalation (seed 004 attachment 第四—六条): 蓝 on the deadline, 黄 on the 5th day after it, 红 10 days
-after the 黄, then 红 again every 10 days while still undone. No 黄/红 while an accepted 正当理由
-stands. A late first run does not owe the 蓝. At most one notice per task per run date.
+Escalation (seed 004 attachment 第四—六条) is the ladder of `ladder.next_rungs`: 蓝 on the
+deadline, 黄 on the 5th day after it, 红 10 days after the 黄, then 红 again every 10 days while still
+undone; never before D. At most one notice per task per run date.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from datetime import date
 from ..core.calendar import WorkCalendar, YearNotCovered
 from .deadline import Deadline
 from ..core.errors import Problem, Severity
+from ..core.schema import Color
 from ..reading.notice_log import Notice
 from ..reading.params import COLOR_NAMES, Params
 from ..reading.tasks import Task
-
-COLOR_RANK = {"蓝": 1, "黄": 2, "红": 3}
-
+from .ladder import due_on, is_justified, next_rungs
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -43,13 +42,13 @@ class Evaluation:
 def last_notice(history: list[Notice]) -> Notice | None:
     if not history:
         return None
-    return max(history, key=lambda n: (n.issued, COLOR_RANK[n.color], n.row or 0))
+    return max(history, key=lambda n: (n.issued, Color(n.color).rank, n.row or 0))
 
 
 def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: date,
              params: Params, cal: WorkCalendar) -> Evaluation:
     problems = list(task.problems) + list(deadline.problems)
-    level = max((n.color for n in history), key=COLOR_RANK.__getitem__, default=None)
+    level = max((n.color for n in history), key=lambda c: Color(c).rank, default=None)
     D = deadline.due
 
     if task.closed is not None and not task.has_errors:
@@ -86,60 +85,43 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
 
     try:
         issue = _escalate(task, D, history, run_date, params, cal)
-        next_step = _next_step(task, D, history, issue, run_date, params, cal)
     except YearNotCovered as exc:
         problems.append(task.problem(None, f"督办日期无法计算：{exc}"))
         return Evaluation(task, deadline, "数据有误", level=level,
                           next_step="请按程序提示更正后重新运行", problems=tuple(problems))
-    if issue and (level is None or COLOR_RANK[issue] > COLOR_RANK[level]):
+    try:
+        next_step = _next_step(task, D, history, issue, run_date, params, cal)
+    except YearNotCovered as exc:    # what is due today is decided; only the date after it is unknown
+        next_step = ""
+        problems.append(task.problem(None, f"下一步督办日期暂无法计算（{exc}）", "", Severity.WARNING))
+    if issue and (level is None or Color(issue).rank > Color(level).rank):
         level = issue
     return Evaluation(task, deadline, state, remaining, overdue, issue, level, next_step, tuple(problems))
 
 
-def _due(params: Params, cal: WorkCalendar, start: date, key: str) -> date:
-    return cal.add_days(start, params.int(key), params.day_mode)
-
-
 def _escalate(task: Task, D: date, history: list[Notice], T: date, params: Params,
               cal: WorkCalendar) -> str | None:
-    if any(n.issued == T for n in history):
-        return None  # at most one notice per task per run date: a rerun issues nothing new
-    justified = bool(task.reason)
+    if T < D or any(n.issued == T for n in history):
+        return None  # never within the deadline; at most one notice per task per run date
     last = last_notice(history)
-    if last is None:
-        if not justified and T >= _due(params, cal, D, "黄色督办"):
-            return "黄"
-        if T >= _due(params, cal, D, "蓝色督办"):
-            return "蓝"
-        return None
-    if justified:
-        return None
-    if last.color == "蓝":
-        return "黄" if T >= _due(params, cal, D, "黄色督办") else None
-    if last.color == "黄":
-        return "红" if T >= _due(params, cal, last.issued, "红色督办") else None
-    repeat = params.int("红色重复")
-    return "红" if repeat > 0 and T >= _due(params, cal, last.issued, "红色重复") else None
+    rungs = next_rungs(last.color if last else None, last.issued if last else None, D,
+                       is_justified(task.reason), params, cal)
+    return due_on(rungs, D, T)
 
 
 def _next_step(task: Task, D: date, history: list[Notice], issued_now: str | None, T: date,
                params: Params, cal: WorkCalendar) -> str:
-    """What happens next and when, as the clerk reads it: ``2026-11-28 起发黄色督办单``."""
-    color, on = (issued_now, T) if issued_now else ((last.color, last.issued) if (last := last_notice(history))
-                                                   else (None, None))
-    if color is None:
-        when = _due(params, cal, D, "蓝色督办")
-        return f"{when.isoformat()} 起发蓝色督办单" + ("" if params["蓝色打印"] else "（短信提醒）")
-    if task.reason:
-        return "有正当理由，暂缓黄色、红色督办"
-    if color == "蓝":
-        return f"{_due(params, cal, D, '黄色督办').isoformat()} 起发黄色督办单"
-    if color == "黄":
-        return f"{_due(params, cal, on, '红色督办').isoformat()} 起发红色督办单"  # type: ignore[arg-type]
-    if params.int("红色重复") > 0:
-        return f"{_due(params, cal, on, '红色重复').isoformat()} 起再发红色督办单"  # type: ignore[arg-type]
-    return "红色督办，直至办结"
-
-
-def color_name(color: str) -> str:
-    return COLOR_NAMES[color]
+    """What happens next and when, as the clerk reads it: ``2026-11-30 起发黄色督办单``."""
+    last = last_notice(history)
+    color, on = (issued_now, T) if issued_now else ((last.color, last.issued) if last else (None, None))
+    justified = is_justified(task.reason)
+    rungs = next_rungs(color, on, D, justified, params, cal)
+    if not rungs:
+        if justified:
+            return "有正当理由，暂缓黄色、红色督办"
+        return "红色督办，直至办结"
+    nxt = rungs[0]
+    if nxt.color == "蓝":
+        return f"{nxt.on.isoformat()} 起发蓝色督办单" + ("" if params["蓝色打印"] else "（短信提醒）")
+    again = "再" if color == "红" else ""
+    return f"{nxt.on.isoformat()} 起{again}发{COLOR_NAMES[nxt.color]}督办单"

@@ -1,0 +1,197 @@
+"""Never a wrong notice: sequences of weekly runs with the edits a clerk makes between them.
+
+Each scenario builds the ledger, runs the dates a 督查室 would run (Mondays unless said), edits the
+workbook between runs as the clerk would in Excel, and checks the notices, states and 下一步 by
+value. Expected dates are worked out by hand on the 2026 calendar (国庆 10-01…10-07, 调休 10-10).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import task, write_ledger
+from ledger.batch import run_weekly
+from ledger.rendering.notices import build_views
+
+
+def run(book: Path, day: date, tmp: Path):
+    return run_weekly(book, day, tmp / "out")
+
+
+def edit(book: Path, task_id: str, **values) -> None:
+    """The clerk changes cells of one task row in Excel (header names as keys)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == task_id:
+            for name, value in values.items():
+                cell = row[header.index(name)]
+                cell.value = value
+                if isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+    wb.save(book)
+
+
+def state(report, task_id: str):
+    ev = next(e for e in report.outcome.evaluations if e.task.id == task_id)
+    return ev.state, ev.issue, ev.next_step
+
+
+def issued(report) -> list[tuple[str, str]]:
+    return [(n.task_id, n.color) for n in report.outcome.new_notices]
+
+
+# --- 1. an extension (or a corrected 办理时限) approved after a 黄 --------------------------------
+
+@pytest.mark.parametrize("how", ["extension", "corrected limit"])
+def test_no_red_while_a_moved_deadline_has_not_passed_and_the_ladder_resumes_at_red(tmp_path, how):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9))])
+    # D = Mon 11-09: 蓝 on 11-09; 黄 from 11-14 (Sat) → Mon 11-16
+    assert issued(run(book, date(2026, 11, 9), tmp_path)) == [("T1", "蓝")]
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert issued(r) == [("T1", "黄")]
+    assert state(r, "T1")[2] == "2026-11-26 起发红色督办单"          # 11-16 + 10
+    if how == "extension":
+        edit(book, "T1", 延期至=date(2026, 12, 4), 延期审批人="常务副县长", 延期申请日期=date(2026, 11, 20))
+    else:
+        edit(book, "T1", 办理时限=date(2026, 12, 4))
+    # 11-26 was the red date under the old D; the new D (Fri 12-04) has not passed: nothing, and
+    # 红 waits for the later of 11-26 and D + 5 = 12-09 (Wed)
+    r = run(book, date(2026, 11, 26), tmp_path)
+    assert issued(r) == []
+    assert state(r, "T1") == ("未到期", None, "2026-12-09 起发红色督办单")
+    assert issued(run(book, date(2026, 12, 4), tmp_path)) == []      # 今日到期: never 蓝 again
+    r = run(book, date(2026, 12, 7), tmp_path)
+    assert (issued(r), state(r, "T1")[0]) == ([], "逾期")
+    r = run(book, date(2026, 12, 9), tmp_path)
+    assert issued(r) == [("T1", "红")]
+    red = r.outcome.new_notices[0]
+    assert (red.deadline, red.overdue_days) == (date(2026, 12, 4), 5)
+    view = build_views(r.outcome)[0]
+    assert view.status_text == "已超过规定完成时限5天，至今未办结"
+    if how == "extension":
+        assert view.original_deadline == "2026年11月9日"
+
+
+def test_red_repeat_after_an_extension_waits_for_the_new_deadline_too(tmp_path):
+    log = [("黄督〔2026〕1号", "T1", "黄", date(2026, 10, 12), "县财政局", date(2026, 10, 5), 7, "常务副县长",
+            "2026-10-12"),
+           ("红督〔2026〕1号", "T1", "红", date(2026, 10, 22), "县财政局", date(2026, 10, 5), 17, "县长",
+            "2026-10-22")]
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 9, 1), date(2026, 10, 5),
+                                                     延期至=date(2026, 11, 30), 延期审批人="县长")], log=log)
+    # the next 红 would have been due 11-01; the extension to Mon 11-30 holds it until 12-05 (Sat) → 12-07
+    r = run(book, date(2026, 11, 2), tmp_path)
+    assert (issued(r), state(r, "T1")) == ([], ("未到期", None, "2026-12-07 起再发红色督办单"))
+    assert issued(run(book, date(2026, 11, 30), tmp_path)) == []
+    assert issued(run(book, date(2026, 12, 7), tmp_path)) == [("T1", "红")]
+
+
+# --- 2. placeholders in 正当理由 ----------------------------------------------------------------
+
+@pytest.mark.parametrize("placeholder", ["无", "/", "／", "—", "——", "-", "否", "没有", "暂无", " 无 ", "无。"])
+def test_a_placeholder_in_the_reason_column_is_not_a_reason(tmp_path, placeholder):
+    # D = Mon 10-19, first run 11-23 (35 days late): straight to 黄, as with an empty cell
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19),
+                                                     正当理由=placeholder)])
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert issued(r) == [("T1", "黄")]
+    assert state(r, "T1")[2] == "2026-12-03 起发红色督办单"
+    r = run(book, date(2026, 12, 7), tmp_path)
+    assert issued(r) == [("T1", "红")]
+
+
+def test_a_real_reason_still_holds_yellow_and_red(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19),
+                                                     正当理由="须报省厅审批，已书面说明")])
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert issued(r) == [("T1", "蓝")]
+    assert state(r, "T1")[2] == "有正当理由，暂缓黄色、红色督办"
+    assert issued(run(book, date(2026, 12, 7), tmp_path)) == []
+    # the reason is withdrawn (cleared): the ladder goes on from 蓝 → 黄 at once (D + 5 long past)
+    edit(book, "T1", 正当理由="无")
+    assert issued(run(book, date(2026, 12, 14), tmp_path)) == [("T1", "黄")]
+
+
+# --- 4. a deadline on a day off --------------------------------------------------------------------
+
+def test_a_deadline_in_the_national_day_holiday_moves_to_the_first_working_day(tmp_path):
+    # 10-04 is in 国庆 (10-01…10-07): D = Thu 10-08. Weekly runs 09-28, 10-12, 10-19:
+    # 10-12 ≥ D → 蓝 (not 黄: D + 5 = 10-13); 10-19 ≥ 10-13 → 黄
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 9, 14), date(2026, 10, 4))])
+    r = run(book, date(2026, 9, 28), tmp_path)
+    assert (issued(r), r.outcome.evaluations[0].deadline.due) == ([], date(2026, 10, 8))
+    r = run(book, date(2026, 10, 12), tmp_path)
+    assert issued(r) == [("T1", "蓝")]
+    assert state(r, "T1")[2] == "2026-10-13 起发黄色督办单"
+    assert issued(run(book, date(2026, 10, 19), tmp_path)) == [("T1", "黄")]
+
+
+def test_month_end_on_a_saturday_is_due_the_next_monday(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), "10月完成")])
+    r = run(book, date(2026, 10, 30), tmp_path)          # Fri 10-30: D is Mon 11-02, not yet due
+    ev = r.outcome.evaluations[0]
+    assert (ev.deadline.due, ev.state, ev.remaining, ev.issue) == (date(2026, 11, 2), "临期", 1, None)
+    r = run(book, date(2026, 11, 2), tmp_path)
+    assert state(r, "T1")[:2] == ("今日到期", "蓝")
+
+
+def test_the_rollover_can_be_switched_off(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), "10月完成")],
+                        params={"截止日顺延": "否"})
+    r = run(book, date(2026, 11, 2), tmp_path)
+    ev = r.outcome.evaluations[0]
+    assert (ev.deadline.due, ev.state, ev.overdue, ev.issue) == (date(2026, 10, 31), "逾期", 2, "蓝")
+
+
+# --- 5. impossible 办结日期 -------------------------------------------------------------------------
+
+def test_completion_before_assignment_or_in_the_future_is_a_row_error(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [
+        task("T1", date(2026, 11, 2), date(2026, 11, 9), 办结日期=date(2025, 11, 5)),    # typo in the year
+        task("T2", date(2026, 10, 1), date(2026, 10, 20), 办结日期=date(2026, 12, 1)),   # after the run date
+        task("T3", date(2026, 10, 1), date(2026, 10, 20)),
+    ])
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert r.exit_code == 1
+    assert issued(r) == [("T3", "黄")]
+    by_id = {e.task.id: e for e in r.outcome.evaluations}
+    assert (by_id["T1"].state, by_id["T2"].state) == ("数据有误", "数据有误")
+    assert [p.text() for p in by_id["T1"].problems] == [
+        "督办台账!L2 办结日期2025-11-05早于交办日期2026-11-02：请核对办结日期和交办日期（常见为年份或月份录错）。"]
+    assert [p.text() for p in by_id["T2"].problems] == [
+        "督办台账!L3 办结日期2026-12-01晚于本次运行日期2026-11-23：办结日期不能是将来的日期，请核对（任务尚未办结时请留空）。"]
+
+
+# --- the dates a notice prints agree with each other and with 下一步 -------------------------------
+
+def _cn(text: str) -> list[date]:
+    return [date(int(y), int(m), int(d)) for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)]
+
+
+def test_reply_date_is_never_after_the_next_colour_and_both_are_working_days(tmp_path):
+    import shutil
+
+    book = tmp_path / "示例台账.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "示例台账.xlsx", book)
+    r = run(book, date(2026, 11, 23), tmp_path)
+    cal = r.outcome.loaded.calendar
+    steps = {e.task.id: e.next_step for e in r.outcome.evaluations}
+    checked = 0
+    for v in build_views(r.outcome):
+        (reply,) = _cn(v.reply_by)
+        assert cal.is_working_day(reply), v.number
+        if v.next_step:
+            (nxt,) = _cn(v.next_step)
+            assert reply <= nxt, (v.number, reply, nxt)
+            assert cal.is_working_day(nxt), v.number
+            # 下一步 in the ledger names the same day as the notice
+            assert steps[v.task_id].startswith(nxt.isoformat()), (v.number, steps[v.task_id])
+            checked += 1
+    assert checked == 13    # every notice of that run names its next colour
