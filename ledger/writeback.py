@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .core import stages
 from .core.errors import LedgerError
 from .reading.reader import ZIP_DAMAGE
 from .faults import checkpoint
@@ -127,7 +128,7 @@ def commit(path: Path, outcome: Outcome) -> Path:
     tmp = temp_path(path)
     try:
         patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned,
-                       more_sheets=more)
+                       more_sheets=more, progress=stages.advance)
         checkpoint("after-temp")
         saved = backup(path, int(loaded.params.int("备份份数")))
         checkpoint("after-backup")

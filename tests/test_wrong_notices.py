@@ -195,3 +195,82 @@ def test_reply_date_is_never_after_the_next_colour_and_both_are_working_days(tmp
             assert steps[v.task_id].startswith(nxt.isoformat()), (v.number, steps[v.task_id])
             checked += 1
     assert checked == 13    # every notice of that run names its next colour
+
+
+# --- 3. formula cells without a result, or with an error ------------------------------------------
+
+def _lo_resave(book: Path, tmp: Path) -> Path:
+    """The workbook as LibreOffice saves it (results and error values cached)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) 未安装：跳过另存为检查")
+    out = tmp / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    return out / book.name
+
+
+def _messages(report, task_id):
+    ev = next(e for e in report.outcome.evaluations if e.task.id == task_id)
+    return ev.state, [p.text() for p in ev.problems]
+
+
+def test_formulas_saved_without_results_are_row_errors_not_empty_cells(tmp_path):
+    # openpyxl, like some converters and web editors, stores formulas without their results
+    book = write_ledger(tmp_path / "台账.xlsx", [
+        task("T1", date(2026, 10, 9), date(2026, 10, 19), 办结日期="=G2+3"),   # a finished task
+        task("T2", date(2026, 10, 9), "=G3+10"),                                # would become the default 7 days
+        task("T3", date(2026, 10, 9), date(2026, 10, 19), unit='="县住建局"'),
+        task("T4", date(2026, 10, 9), date(2026, 10, 19)),
+    ])
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert r.exit_code == 1
+    assert issued(r) == [("T4", "黄")]
+    hint = "请在 Excel 或 WPS 中打开台账、保存一次（让公式算出结果）后再运行，或把公式改为直接填写的内容。"
+    assert _messages(r, "T1") == ("数据有误", [f"督办台账!L2 办结日期是公式“=G2+3”，但文件中没有保存它的计算结果：{hint}"])
+    assert _messages(r, "T2") == ("数据有误", [f"督办台账!H3 办理时限是公式“=G3+10”，但文件中没有保存它的计算结果：{hint}"])
+    assert _messages(r, "T3") == ("数据有误", [f"督办台账!D4 牵头单位是公式“=\"县住建局\"”，但文件中没有保存它的计算结果：{hint}"])
+
+
+def test_a_unit_formula_cached_as_zero_is_not_a_unit_called_zero(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19),
+                                                     unit='="县住建局"')])
+    # what a program that does not compute writes: the formula and a cached 0
+    import zipfile
+
+    parts = {i.filename: zipfile.ZipFile(book).read(i) for i in zipfile.ZipFile(book).infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    start = sheet.index(b'<c r="D2"')
+    end = sheet.index(b"</c>", start) + 4
+    parts["xl/worksheets/sheet1.xml"] = sheet[:start] + b'<c r="D2"><f>"\xe5\x8e\xbf\xe4\xbd\x8f\xe5\xbb\xba\xe5\xb1\x80"</f><v>0</v></c>' + sheet[end:]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert issued(r) == []
+    assert _messages(r, "T1") == ("数据有误", [
+        "督办台账!D2 牵头单位公式“=\"县住建局\"”的结果“0”不是单位名称：请在 Excel 或 WPS 中打开台账、保存一次（让公式算出结果）"
+        "后再运行，或把公式改为直接填写的内容。"])
+
+
+def test_formula_errors_in_a_libreoffice_saved_ledger_are_row_errors(tmp_path):
+    src = write_ledger(tmp_path / "台账.xlsx", [
+        task("T1", date(2026, 10, 9), "=1/0"),
+        task("T2", date(2026, 10, 9), date(2026, 10, 19), 办结日期="=NA()"),
+        task("T3", date(2026, 10, 9), date(2026, 10, 19), unit="=#N/A"),
+        task("T4", "=TODAY()-30", "10个工作日"),
+    ])
+    book = _lo_resave(src, tmp_path)
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert _messages(r, "T1") == ("数据有误", ["督办台账!H2 办理时限公式“=1/0”的结果是错误值#DIV/0!：请修正公式，或改为直接填写的内容。"])
+    assert _messages(r, "T2") == ("数据有误", ["督办台账!L3 办结日期公式“=NA()”的结果是错误值#N/A：请修正公式，或改为直接填写的内容。"])
+    assert _messages(r, "T3") == ("数据有误", ["督办台账!D4 牵头单位公式“=#N/A”的结果是错误值#N/A：请修正公式，或改为直接填写的内容。"])
+    state4, msgs4 = _messages(r, "T4")
+    assert state4 != "数据有误"
+    assert msgs4 == ["督办台账!G5 交办日期公式“=TODAY()-30”的结果每天都会变化：请改为直接填写固定的日期或内容，"
+                     "否则应办结日期和督办时间会随打开文件的日期而变。"]
+    assert [n for n in issued(r) if n[0] != "T4"] == []

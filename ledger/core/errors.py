@@ -10,29 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ..xlsx.cells import column_index, column_letter  # noqa: F401  (re-exported: messages name cells)
+
 
 class Severity(Enum):
     ERROR = "错误"      # the row (or the run) cannot be processed as typed
     WARNING = "提示"    # processed, but the clerk should look at it
-
-
-def column_letter(index: int) -> str:
-    """1-based column index → Excel letters (1 → A, 27 → AA)."""
-    if index < 1:
-        raise ValueError(index)
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """Excel letters → 1-based column index (A → 1, AA → 27)."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.errors import LedgerError, Location, Problem, column_letter
 from ..core.schema import normalize_header
+from .formulas import FormulaCell, formula_cells
 
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
@@ -54,6 +55,7 @@ class Book:
         self.date1904 = date1904
         self._loader = loader
         self._cache: dict[str, Sheet] = {}
+        self._parts: dict[str, str] | None = None
 
     @property
     def sheets(self) -> dict[str, None]:
@@ -70,6 +72,20 @@ class Book:
         if name not in self._cache:
             self._cache[name] = self._loader(name)
         return self._cache[name]
+
+    def formulas(self, name: str) -> dict[tuple[int, int], FormulaCell]:
+        """The formula cells of sheet `name` with their cached results (see `formulas`)."""
+        if self._parts is None:
+            from ..xlsx.patch import PatchError, sheet_part_paths
+            try:
+                self._parts = sheet_part_paths(self.path)
+            except (PatchError, *ZIP_DAMAGE):
+                self._parts = {}
+        part = self._parts.get(name)
+        try:
+            return formula_cells(self.path, part) if part else {}
+        except ZIP_DAMAGE:
+            return {}
 
 
 def check_format(path: Path) -> None:

@@ -7,7 +7,7 @@ row never stops the others. Dates are parsed here; the 办理时限 text is kept
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Mapping
@@ -15,6 +15,7 @@ from typing import Mapping
 from ..core import stages
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
 from ..core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
+from .formulas import FormulaCell
 from .reader import Book, HeaderMap, Sheet, find_header
 from ..core.schema import GRADES, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
 from .units import UnitDirectory, split_units
@@ -129,6 +130,7 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
                       for c, v in enumerate(sheet.cells[header.row - 1]) if normalize_header(v) in status_names}
     letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
     filled = _filled_values(sheet, header.row + 1)
+    formulas = book.formulas(sheet.name)
     tasks: list[Task] = []
     columns = list(header.columns.items())
     stages.set_total(max(sheet.max_row - header.row, 0))
@@ -142,7 +144,10 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
             raw.update({k: filled[(r, c)] for k, c in columns if (r, c) in filled})
         if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
-        tasks.append(_parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904))
+        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904)
+        if formulas:
+            parsed = _check_formulas(parsed, header, formulas)
+        tasks.append(parsed)
     _flag_duplicate_ids(tasks)
     return TaskSheet(sheet, header, tuple(tasks), status_columns), problems
 
@@ -227,6 +232,38 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), **values)  # type: ignore[arg-type]
 
 
+_UNIT_FIELDS = ("lead", "assist")
+_RELOAD_HINT = "请在 Excel 或 WPS 中打开台账、保存一次（让公式算出结果）后再运行，或把公式改为直接填写的内容"
+
+
+def _check_formulas(task: Task, header: HeaderMap, formulas: Mapping[tuple[int, int], FormulaCell]) -> Task:
+    """Formula cells in the row's fields: no stored result, an error result, or a unit "name" that is a
+    number is a row error naming the cell (calamine reads all three as empty or 0, which the rules would
+    take for "not done", "no 办理时限" or a unit called 0); a result that changes by itself is a warning.
+    Problems the parser found in the same cells (e.g. "为空") are replaced by these."""
+    found: list[Problem] = []
+    for key, col in header.columns.items():
+        cell = formulas.get((task.row, col))
+        if cell is None:
+            continue
+        loc = Location(task.sheet, task.row, column_letter(col))
+        name, shown = header.names.get(col, _header(key)), quote("=" + cell.formula)
+        if cell.error is not None:
+            found.append(Problem(loc, f"{name}公式{shown}的结果是错误值{cell.error}", "请修正公式，或改为直接填写的内容"))
+        elif cell.cached is None or (cell.cached == "" and not cell.is_text):
+            found.append(Problem(loc, f"{name}是公式{shown}，但文件中没有保存它的计算结果", _RELOAD_HINT))
+        elif key in _UNIT_FIELDS and not cell.is_text:
+            found.append(Problem(loc, f"{name}公式{shown}的结果“{cell.cached}”不是单位名称", _RELOAD_HINT))
+        elif cell.volatile:
+            found.append(Problem(loc, f"{name}公式{shown}的结果每天都会变化", "请改为直接填写固定的日期或内容，"
+                                 "否则应办结日期和督办时间会随打开文件的日期而变", Severity.WARNING))
+    if not found:
+        return task
+    replaced = {p.location.column for p in found if p.is_error}
+    kept = tuple(p for p in task.problems if p.location.column not in replaced)
+    return replace(task, problems=tuple(found) + kept)
+
+
 def _has_year(value: object) -> bool:
     return not isinstance(value, str) or "年" in value or len([c for c in normalize_text(value) if c.isdigit()]) > 4
 
@@ -272,6 +309,4 @@ def _flag_duplicate_ids(tasks: list[Task]) -> None:
 
 
 def _with_problem(task: Task, problem: Problem) -> Task:
-    from dataclasses import replace
-
     return replace(task, problems=task.problems + (problem,))

@@ -14,16 +14,17 @@ on the sheet's skeleton, which also validates everything the fast path does not 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
-from ..core import stages
-from ..core.errors import column_index, column_letter
+from .cells import column_index, column_letter
 from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
 from .package import _PartWriter
 from .sheet import _new_spans, _SheetPatch
 from .styles import CellRenderer
 from .types import _RowWrites
 from .xml import MAIN_NS
+
+PROGRESS_EVERY = 500    # rows patched between two calls of the caller's progress callback
 
 
 class _Fallback(Exception):
@@ -145,7 +146,8 @@ class _FastSheet:
                 return k
             pos = k
 
-    def apply(self, writes: _RowWrites, widths: Mapping[int, float], out: _PartWriter) -> None:
+    def apply(self, writes: _RowWrites, widths: Mapping[int, float], out: _PartWriter,
+              progress: Callable[[int], None] | None = None) -> None:
         """Write the patched sheet into `out`, in order. On _Fallback (which may come after part
         of the sheet went out) the caller drops `out` and hands the sheet to the lxml engine."""
         data = self.data
@@ -162,8 +164,8 @@ class _FastSheet:
         starts = {c: b'<c r="' + self.letter_bytes(c) for c in writes.columns()} if writes else {}
         body = self.cells.body_bytes
         for done, (rnum, ws) in enumerate(writes.items(), start=1):
-            if done % stages.EVERY == 0:
-                stages.advance(stages.EVERY)
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
             while row is not None and row[0] < rnum:
                 row = next(rows, None)
             suffix = b'%d"' % rnum

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..core.errors import column_letter
+from .cells import column_letter
 from .package import _Package
 from .types import PatchError
 from .workbook import _ContentTypes, _Workbook

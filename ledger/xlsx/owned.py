@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
-from ..core.errors import column_letter
+from .cells import column_letter
 from .package import _Package
 from .styles import CellRenderer
 from .types import PatchError, SheetTable

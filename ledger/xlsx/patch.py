@@ -51,7 +51,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -78,14 +78,15 @@ ENGINE = "auto"        # "auto": byte-level fast path when the sheet allows it; 
 
 
 def _patch_sheet(data: bytes, part: str, label: str, cells: CellRenderer, writes: _RowWrites,
-                 widths: Mapping[int, float]) -> tuple[bytes | _PartWriter, set[str]]:
+                 widths: Mapping[int, float], progress: Callable[[int], None] | None = None
+                 ) -> tuple[bytes | _PartWriter, set[str]]:
     """The sheet with the writes and widths applied (bytes, or the fast path's deflated part),
     and the refs of overwritten formula cells."""
     if ENGINE == "auto":
         try:
             fast = _FastSheet(data, part, label, cells)
             out = _PartWriter()
-            fast.apply(writes, widths, out)
+            fast.apply(writes, widths, out, progress)
             return out.close(), fast.formula_refs
         except _Fallback:
             fast = out = None             # drop what the fast path produced before lxml starts
@@ -117,7 +118,8 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
                    column_widths: Mapping[int, float] | None = None,
                    owned_sheets: Mapping[str, SheetTable] | None = None,
                    *, more_sheets: Mapping[str, tuple[Iterable[CellWrite], Mapping[int, float]]] | None = None,
-                   full_calc_on_load: bool | None = None) -> None:
+                   full_calc_on_load: bool | None = None,
+                   progress: Callable[[int], None] | None = None) -> None:
     """Copy src to dst, writing `writes` into sheet `sheet_name` (and `more_sheets`' writes into
     theirs, with their column widths, patched the same way) and (re)writing each owned sheet.
 
@@ -125,6 +127,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
     is appended as the last sheet. dst must not be src (the caller writes a temp file and
     os.replace()s it). Later writes to the same cell win. ``full_calc_on_load``: None (default)
     asks Excel to recalculate on open when the workbook holds formulas; True/False force it.
+    ``progress`` is called with a number of rows now and then while a sheet is patched.
     Raises PatchError (Chinese message) when the file is not a workbook, is damaged, lacks the
     sheet, or a write would break a shared/array formula; ValueError for invalid arguments.
     """
@@ -167,7 +170,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
         for target, (_, sheet_writes, sheet_widths) in zip(targets, jobs):
             if sheet_writes or sheet_widths:
                 sheet, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
-                                                   renderer, sheet_writes, sheet_widths)
+                                                   renderer, sheet_writes, sheet_widths, progress)
                 pkg.set(target.part, sheet)              # also lets the original part go
                 calc_cells |= {(target.sheet_id, ref) for ref in formula_refs}
                 grow_tables(pkg, target.part, sheet_writes)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from ..core.errors import column_index, column_letter
+from .cells import column_index, column_letter
 from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
 from .styles import CellRenderer
 from .types import PatchError, _RowWrites

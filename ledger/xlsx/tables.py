@@ -14,7 +14,7 @@ import posixpath
 
 from lxml import etree
 
-from ..core.errors import column_letter
+from .cells import column_letter
 from .package import _Package
 from .types import _RowWrites
 from .workbook import _rels_part, _resolve_target

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from ..core.errors import column_index
+from .cells import column_index
 from .types import PatchError
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
