@@ -16,7 +16,7 @@ from pathlib import Path
 from .core import stages
 from .core.errors import LedgerError
 from .faults import checkpoint
-from .pipeline import Outcome, check_run_date, config_error, evaluate_all, load
+from .pipeline import Outcome, check_history, config_error, evaluate_all, load
 from .summary import Summary, summarize
 
 SUMMARY_FILE = "运行摘要.txt"
@@ -193,7 +193,7 @@ def _evaluate(path: Path, run_date: date) -> Outcome:
         err = config_error(loaded)
         if err:
             raise err
-        check_run_date(loaded, run_date)
+        check_history(loaded, run_date)
         return _rules(loaded, run_date)
 
 

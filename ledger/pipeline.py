@@ -12,19 +12,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from .core import stages
 from .core.calendar import WorkCalendar
 from .rules.deadline import compute_deadline
-from .core.errors import LedgerError, Problem
+from .core.errors import LedgerError, Problem, column_letter
 from .reading.holiday_sheet import read_holidays
-from .reading.notice_log import Notice, Numberer, read_log
+from .reading.notice_log import Notice, Numberer, is_notice_number, read_log
 from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
-from .core.schema import STATES
+from .core.schema import LOG_SHEET, STATES
 from .reading.tasks import TaskSheet, read_tasks
 from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
@@ -105,14 +105,59 @@ def load(path: Path, run_date: date) -> Loaded:
                   tuple(p1 + p2 + p3 + p4 + p5))
 
 
-def check_run_date(loaded: Loaded, run_date: date) -> None:
-    """SPEC §3.3: a run dated before the latest batch in the log is refused."""
+def check_history(loaded: Loaded, run_date: date) -> None:
+    """The log must be the whole memory before anything is issued (SPEC §2.3, §3.3).
+
+    - A run dated before the latest batch in the log is refused.
+    - The task sheet remembers what the log should hold: a 督办单编号 written there by an earlier run
+      that the log no longer has means 督办记录 was deleted or cut; numbering from the rest would hand
+      out a number already printed and signed. The run stops and says how to restore the log.
+    - 更新日期 keeps the date guard when the log lost its rows: a run dated before it is refused too.
+    """
     latest = max((n.issued for n in loaded.log), default=None)
     if latest is not None and run_date < latest:
         raise LedgerError(
             f"运行日期{run_date.isoformat()}早于督办记录中最近一次运行（{latest.isoformat()}）：督办记录只能向后追加，"
             f"请使用不早于{latest.isoformat()}的日期（--date），或不加 --date 按今天运行。"
         )
+    numbers, updated = _status_history(loaded)
+    known = {n.number for n in loaded.log}
+    missing = [(loc, number) for loc, number in numbers if number not in known]
+    if missing:
+        shown = "、".join(f"{number}（{loc}）" for loc, number in missing[:5])
+        more = f"等{len(missing)}个" if len(missing) > 5 else ""
+        raise LedgerError(
+            f"“{loaded.tasks.sheet.name}”的督办单编号列中有{shown}{more}督办单，“{LOG_SHEET}”中却没有记录："
+            f"督办记录可能被删除或删减。为免重复使用已经发出的编号，本次未写入台账、未发出督办单。"
+            f"请用 ledger restore 从“台账备份”中选一份督办记录完整的备份恢复（恢复前会先备份当前文件），"
+            f"或把缺少的督办单补回“{LOG_SHEET}”后再运行。"
+        )
+    if updated is not None and run_date < updated[1]:
+        raise LedgerError(
+            f"运行日期{run_date.isoformat()}早于台账中记录的上次运行日期（{updated[0]} 更新日期 {updated[1].isoformat()}）："
+            f"请使用不早于{updated[1].isoformat()}的日期（--date），或不加 --date 按今天运行。"
+        )
+
+
+def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, date] | None]:
+    """Notice numbers in the 督办单编号 column (with their cells), and the latest 更新日期 (with its cell)."""
+    sheet, cols = loaded.tasks.sheet, loaded.tasks.status_columns
+    first = loaded.tasks.header.row + 1
+    numbers: list[tuple[str, str]] = []
+    updated: tuple[str, date] | None = None
+    num_col, upd_col = cols.get("督办单编号"), cols.get("更新日期")
+    for r in range(first, sheet.max_row + 1):
+        if num_col:
+            text = str(sheet.value(r, num_col) or "").strip()
+            if text and is_notice_number(text, loaded.params):
+                numbers.append((f"{column_letter(num_col)}{r}", text))
+        if upd_col:
+            value = sheet.value(r, upd_col)
+            if isinstance(value, datetime):
+                value = value.date()
+            if isinstance(value, date) and (updated is None or value > updated[1]):
+                updated = (f"{sheet.name}!{column_letter(upd_col)}{r}", value)
+    return numbers, updated
 
 
 def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:

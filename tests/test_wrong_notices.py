@@ -274,3 +274,59 @@ def test_formula_errors_in_a_libreoffice_saved_ledger_are_row_errors(tmp_path):
     assert msgs4 == ["督办台账!G5 交办日期公式“=TODAY()-30”的结果每天都会变化：请改为直接填写固定的日期或内容，"
                      "否则应办结日期和督办时间会随打开文件的日期而变。"]
     assert [n for n in issued(r) if n[0] != "T4"] == []
+
+
+# --- 7. 督办记录 deleted or cut ----------------------------------------------------------------------
+
+def _sample(tmp: Path) -> Path:
+    import shutil
+
+    book = tmp / "示例台账.xlsx"
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "示例台账.xlsx", book)
+    return book
+
+
+@pytest.mark.parametrize("damage", ["deleted", "cut"])
+def test_a_lost_log_stops_the_run_before_any_number_is_reused(tmp_path, damage):
+    book = _sample(tmp_path)
+    assert run(book, date(2026, 11, 23), tmp_path).exit_code == 1       # 13 notices, 黄督7—11 among them
+    wb = openpyxl.load_workbook(book)
+    if damage == "deleted":
+        del wb["督办记录"]
+    else:
+        ws = wb["督办记录"]
+        ws.delete_rows(ws.max_row - 4, 5)                                 # the last five rows of the log
+    wb.save(book)
+    before = book.read_bytes()
+    r = run(book, date(2026, 11, 30), tmp_path)
+    assert r.exit_code == 2
+    assert r.outcome is None or r.outcome.new_notices == ()
+    assert "督办记录可能被删除或删减。为免重复使用已经发出的编号，本次未写入台账、未发出督办单。" in r.text
+    assert "ledger restore" in r.text
+    assert book.read_bytes() == before
+    assert not (tmp_path / "out" / "2026-11-30").exists()
+
+
+def test_a_lost_log_still_refuses_a_run_dated_before_the_last_one(tmp_path):
+    # a week in which nothing was issued leaves no number behind; 更新日期 keeps the date guard
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 11, 2), "年底前")])
+    assert run(book, date(2026, 11, 23), tmp_path).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    del wb["督办记录"]
+    wb.save(book)
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert r.exit_code == 2
+    assert "运行日期2026-11-16早于台账中记录的上次运行日期（督办台账!" in r.text
+    assert run(book, date(2026, 11, 30), tmp_path).exit_code == 0
+
+
+def test_text_a_clerk_typed_into_the_number_column_is_not_a_lost_notice(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19))])
+    assert issued(run(book, date(2026, 10, 19), tmp_path)) == [("T1", "蓝")]
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    col = [c.value for c in ws[1]].index("督办单编号") + 1
+    ws.cell(2, col, "已电话提醒")
+    wb.save(book)
+    r = run(book, date(2026, 10, 26), tmp_path)
+    assert (r.exit_code, issued(r)) == (0, [("T1", "黄")])

@@ -14,7 +14,7 @@ from ..core.dates import BadValue, is_blank, parse_date
 from ..core.errors import Location, Problem, column_letter, quote
 from .params import COLORS, Params
 from .reader import Book, find_header
-from ..core.schema import LOG_HEADERS, LOG_SHEET, normalize_header
+from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, normalize_header
 from .units import split_units
 
 LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
@@ -148,6 +148,15 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     for p in parts:
         out.append({"{年}": r"(?P<year>\d{4})", "{号}": r"(?P<seq>\d+)"}.get(p, re.escape(p)))
     return re.compile("^" + "".join(out) + "$")
+
+
+def is_notice_number(text: str, params: Params) -> bool:
+    """Whether `text` is a number the colour patterns of 参数设置 (or the defaults) produce."""
+    patterns = {params.number_pattern(c) for c in COLORS} | {DEFAULT_NUMBER_PATTERNS[c] for c in COLORS}
+    return any(_pattern_regex(p).match(text) for p in patterns)
+
+
+DEFAULT_NUMBER_PATTERNS = {c: str(PARAM_DEFAULTS[f"{c}色编号"][0]) for c in COLORS}
 
 
 def format_number(pattern: str, year: int, seq: int) -> str:
