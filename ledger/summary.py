@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,12 +57,21 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     name = outcome.loaded.book.path.name
     head = (f"督办台账 {title}：{T.isoformat()}（星期{WEEKDAYS[T.weekday()]}）",
             f"台账：{name}，共 {len(outcome.evaluations)} 项任务")
-    issued = outcome.issued_counts()
-    verb = "本次发出" if mode == "run" else "本次应发"
-    order = {n.number: i for i, n in enumerate(outcome.new_notices)}  # issue order = number order
-    notices = tuple(sorted(outcome.new_notices, key=lambda n: ("红黄蓝".index(n.color), order[n.number])))
-    issued_title = (f"{verb}督办单 {len(outcome.new_notices)} 份：" +
-                    "，".join(f"{COLOR_NAMES[c]} {n} 份" for c, n in issued.items())) if issued else f"{verb}督办单：无"
+    # A run reports its batch: a rerun of the same date (or one finishing an interrupted run) lists
+    # the notices of that date as the documents do, saying how many were new this time.
+    listed = outcome.batch_notices if mode == "run" else outcome.new_notices
+    counts = Counter(n.color for n in listed)
+    order = {n.number: i for i, n in enumerate(listed)}  # issue order = number order
+    notices = tuple(sorted(listed, key=lambda n: ("红黄蓝".index(n.color), order[n.number])))
+    by_color = "，".join(f"{COLOR_NAMES[c]} {counts[c]} 份" for c in "蓝黄红" if counts[c])
+    fresh = len(outcome.new_notices)
+    if not listed:
+        issued_title = f"{'本次发出' if mode == 'run' else '本次应发'}督办单：无"
+    elif mode != "run" or fresh == len(listed):
+        issued_title = f"{'本次发出' if mode == 'run' else '本次应发'}督办单 {len(listed)} 份：{by_color}"
+    else:
+        issued_title = (f"{T.isoformat()} 已发出督办单 {len(listed)} 份：{by_color}（本次新发 {fresh} 份；"
+                        f"其余为同一日期此前运行所发，未重复发出）")
     lines: list[str] = []
     if config is not None:
         lines.append(config.message + "：")

@@ -330,3 +330,22 @@ def test_text_a_clerk_typed_into_the_number_column_is_not_a_lost_notice(tmp_path
     wb.save(book)
     r = run(book, date(2026, 10, 26), tmp_path)
     assert (r.exit_code, issued(r)) == (0, [("T1", "黄")])
+
+
+# --- 11. a rerun of the same date keeps the record of that day --------------------------------------
+
+def test_a_rerun_of_the_same_date_reports_the_notices_of_that_date(tmp_path):
+    book = _sample(tmp_path)
+    first = run(book, date(2026, 11, 23), tmp_path)
+    summary_file = tmp_path / "out" / "2026-11-23" / "运行摘要.txt"
+    first_text = summary_file.read_text(encoding="utf-8")
+    assert "本次发出督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份" in first_text
+    again = run(book, date(2026, 11, 23), tmp_path)
+    assert again.outcome.new_notices == ()
+    text = summary_file.read_text(encoding="utf-8")
+    assert ("2026-11-23 已发出督办单 13 份：蓝色 5 份，黄色 5 份，红色 3 份（本次新发 0 份；"
+            "其余为同一日期此前运行所发，未重复发出）") in text
+    assert "本次发出督办单：无" not in text
+    listed = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and "督〔2026〕" in line]
+    first_listed = [line.split()[0] for line in first_text.splitlines() if line.startswith("  ") and "督〔2026〕" in line]
+    assert listed == first_listed and len(listed) == 13
