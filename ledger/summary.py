@@ -81,6 +81,9 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     rows = len(outcome.error_rows)
     lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，其余各行已正常处理）：")
     lines += _problem_lines(warnings, f"请留意（{len(warnings)} 处）：")
+    from .writeback import renamed_columns      # said once: on the run that creates such a column
+
+    lines += [f"  {s}。" for s in renamed_columns(outcome)]
     tail: list[str] = []
     if mode == "run":
         tail.append(f"已写回台账“{name}”（运行前的备份：{backup}）")

@@ -12,32 +12,58 @@ from pathlib import Path
 from lxml import etree
 
 from .core import stages
-from .core.errors import LedgerError
+from .core.errors import LedgerError, column_letter
 from .reading.reader import ZIP_DAMAGE
 from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
-from .core.schema import LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_NAMES
+from .core.schema import AUTO_SUFFIX, LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_MARKERS, STATUS_NAMES, normalize_header
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
-from .xlsx.patch import CellWrite, PatchError, SheetTable, patch_workbook
+from .xlsx.patch import CellWrite, DefinedName, PatchError, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
 
 
 def status_columns(outcome: Outcome) -> dict[str, int]:
-    """Column of each status header: where the clerk already has it, else appended at the right end
-    (past every used cell and every merged range, so nothing of the clerk's is overwritten)."""
+    """Column of each status header: the tool's own where it has one (found by its marker), else
+    appended at the right end (past every used cell and every merged range, so nothing of the clerk's
+    is overwritten)."""
+    return {name: col for name, (col, _) in _status_layout(outcome).items()}
+
+
+def _status_layout(outcome: Outcome) -> dict[str, tuple[int, str | None]]:
+    """name → (column, header text to write or None when the column exists). A new column whose name
+    the clerk's sheet already uses gets the header 名称（自动）, so both stay recognisable."""
     ts = outcome.loaded.tasks
-    existing = dict(ts.status_columns)
     right = max([ts.sheet.max_col, *(c1 for _, _, _, c1 in ts.sheet.merged)], default=0)
-    cols: dict[str, int] = {}
+    used = {normalize_header(v) for v in ts.sheet.cells[ts.header.row - 1]} if ts.sheet.cells else set()
+    layout: dict[str, tuple[int, str | None]] = {}
     for name in STATUS_NAMES:
-        if name in existing:
-            cols[name] = existing[name]
+        if name in ts.status_columns:
+            layout[name] = (ts.status_columns[name], None)
         else:
             right += 1
-            cols[name] = right
-    return cols
+            layout[name] = (right, name + AUTO_SUFFIX if normalize_header(name) in used else name)
+    return layout
+
+
+def renamed_columns(outcome: Outcome) -> list[str]:
+    """Sentences for the summary: status columns created beside a clerk's column of the same name."""
+    ts = outcome.loaded.tasks
+    out = []
+    for name, (col, header) in _status_layout(outcome).items():
+        if header is not None and header != name and name in ts.clerk_status:
+            out.append(f"“{ts.sheet.name}”{column_letter(ts.clerk_status[name])}列“{name}”是台账原有的列，程序不改动它；"
+                       f"程序填写的列名为“{header}”（{column_letter(col)}列）")
+    return out
+
+
+def status_markers(outcome: Outcome) -> list[DefinedName]:
+    """The hidden names that mark the tool's status columns (schema.STATUS_MARKERS)."""
+    ts = outcome.loaded.tasks
+    sheet = ts.sheet.name.replace("'", "''")
+    return [DefinedName(STATUS_MARKERS[name], ts.sheet.name, f"'{sheet}'!${column_letter(col)}${ts.header.row}")
+            for name, col in status_columns(outcome).items()]
 
 
 def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
@@ -58,13 +84,22 @@ def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
 
 def cell_writes(outcome: Outcome) -> tuple[list[CellWrite], dict[int, float]]:
     ts = outcome.loaded.tasks
-    cols = status_columns(outcome)
+    layout = _status_layout(outcome)
+    cols = {name: col for name, (col, _) in layout.items()}
     writes: list[CellWrite] = []
     widths: dict[int, float] = {}
-    for name, col in cols.items():
-        if name not in ts.status_columns:
-            writes.append(CellWrite(ts.header.row, col, name, "header"))
+    for name, (col, header) in layout.items():
+        if header is not None:
+            writes.append(CellWrite(ts.header.row, col, header, "header"))
             widths[col] = _WIDTHS[name]
+    task_rows = {ev.task.row for ev in outcome.evaluations}
+    for r in range(ts.header.row + 1, ts.sheet.max_row + 1):
+        if r in task_rows:
+            continue
+        # a row that is no longer a task (cleared, or turned into a note) keeps no stale status
+        for name, col in ts.status_columns.items():
+            if ts.sheet.value(r, col) not in ("", None):
+                writes.append(CellWrite(r, col, None))
     for ev in outcome.evaluations:
         for name, (value, style) in status_values(outcome, ev).items():
             writes.append(CellWrite(ev.task.row, cols[name], value, style))
@@ -128,7 +163,7 @@ def commit(path: Path, outcome: Outcome) -> Path:
     tmp = temp_path(path)
     try:
         patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned,
-                       more_sheets=more, progress=stages.advance)
+                       more_sheets=more, progress=stages.advance, defined_names=status_markers(outcome))
         checkpoint("after-temp")
         saved = backup(path, int(loaded.params.int("备份份数")))
         checkpoint("after-backup")

@@ -112,6 +112,7 @@ def test_timing_sweep_kills_anywhere(tmp_path, reference):
         proc.kill()
         proc.wait(timeout=60)
         check_consistent(book, out, SAMPLE.read_bytes())
-        assert run(book, out).returncode == 1
+        rerun = run(book, out)
+        assert rerun.returncode == 1, (i, rerun.stderr.read().decode("utf-8", "replace"))
         damaged += log_numbers(book) != reference[0]
     assert damaged == 0

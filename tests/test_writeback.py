@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ledger import workbook_io
+from ledger.core.schema import STATUS_MARKERS
 from ledger.batch import run_weekly
 from ledger.cli import main
 from ledger.xlsx.patch import sheet_part_paths
@@ -36,7 +37,40 @@ def test_sample_run_changes_only_the_task_sheet_styles_and_log(sample, tmp_path)
     after = parts(sample)
     changed = {name for name in before if before[name] != after.get(name)}
     assert set(after) == set(before)  # the log sheet already existed: no part added or removed
-    assert changed == {sheets["督办台账"], sheets["督办记录"], "xl/styles.xml"}
+    # workbook.xml gains only the hidden names marking the nine status columns (first run of this version)
+    assert changed == {sheets["督办台账"], sheets["督办记录"], "xl/styles.xml", "xl/workbook.xml"}
+    assert without_markers(after["xl/workbook.xml"]) == without_markers(before["xl/workbook.xml"])
+    from python_calamine import CalamineWorkbook
+
+    header = CalamineWorkbook.from_path(str(sample)).get_sheet_by_name("督办台账").to_python()[2]
+    from ledger.core.errors import column_letter
+
+    letter = {h: column_letter(i + 1) for i, h in enumerate(header)}
+    assert sorted(markers(after["xl/workbook.xml"])) == sorted(
+        (m, f"'督办台账'!${letter[name]}$3") for name, m in STATUS_MARKERS.items())
+    # a later run leaves workbook.xml as it is
+    run_weekly(sample, date(2026, 11, 30), tmp_path / "out")
+    assert parts(sample)["xl/workbook.xml"] == after["xl/workbook.xml"]
+
+
+def markers(workbook_xml: bytes) -> list[tuple[str, str]]:
+    from lxml import etree
+
+    root = etree.fromstring(workbook_xml)
+    return [(d.get("name"), d.text) for d in root.iter("{*}definedName") if d.get("name", "").startswith("_ledger_")]
+
+
+def without_markers(workbook_xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(workbook_xml)
+    for d in list(root.iter("{*}definedName")):
+        if d.get("name", "").startswith("_ledger_"):
+            parent = d.getparent()
+            parent.remove(d)
+            if len(parent) == 0:
+                parent.getparent().remove(parent)
+    return etree.tostring(root, method="c14n")
 
 
 @pytest.mark.parametrize("lock_name", ["~$示例台账.xlsx", "~$台账.xlsx", ".~lock.示例台账.xlsx#"])

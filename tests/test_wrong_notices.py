@@ -349,3 +349,76 @@ def test_a_rerun_of_the_same_date_reports_the_notices_of_that_date(tmp_path):
     listed = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and "督〔2026〕" in line]
     first_listed = [line.split()[0] for line in first_text.splitlines() if line.startswith("  ") and "督〔2026〕" in line]
     assert listed == first_listed and len(listed) == 13
+
+
+# --- 8. a clerk's own column with a status column's name; 10. a cleared row -----------------------
+
+def _sheet_xml(book: Path) -> str:
+    import zipfile
+
+    from ledger.xlsx.patch import sheet_part_paths
+
+    with zipfile.ZipFile(book) as zf:
+        return zf.read(sheet_part_paths(book)["督办台账"]).decode("utf-8")
+
+
+def _header(book: Path) -> list:
+    return [c.value for c in openpyxl.load_workbook(book)["督办台账"][1]]
+
+
+def test_a_clerks_column_named_like_a_status_column_is_left_alone(tmp_path):
+    from conftest import HEADER
+
+    header = [*HEADER, "逾期天数"]
+    rows = [task("T1", date(2026, 10, 9), date(2026, 10, 19), 逾期天数="=MAX(0,TODAY()-H2)"),
+            task("T2", date(2026, 11, 2), "年底前", 逾期天数="=MAX(0,TODAY()-H3)")]
+    book = write_ledger(tmp_path / "台账.xlsx", rows, header=header)
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert r.exit_code == 0 and issued(r) == [("T1", "黄")]
+    xml = _sheet_xml(book)
+    assert "<f>MAX(0,TODAY()-H2)</f>" in xml and "<f>MAX(0,TODAY()-H3)</f>" in xml    # the clerk's formulas
+    got = _header(book)
+    assert got[:len(header)] == header
+    assert got[len(header):] == ["应办结日期", "当前状态", "剩余工作日", "逾期天数（自动）", "督办等级", "督办单编号",
+                                 "下一步", "程序提示", "更新日期"]
+    summary = (tmp_path / "out" / "2026-11-23" / "运行摘要.txt").read_text(encoding="utf-8")
+    assert "“督办台账”Q列“逾期天数”是台账原有的列，程序不改动它；程序填写的列名为“逾期天数（自动）”（U列）。" in summary
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    assert ws["U2"].value == 35 and ws["U3"].value is None      # T1: 10-19 → 11-23; T2 not yet due
+    # the next week: the same columns, no new ones, the clerk's formulas still there, said no more
+    r = run(book, date(2026, 11, 30), tmp_path)
+    assert _header(book) == got
+    assert "<f>MAX(0,TODAY()-H2)</f>" in _sheet_xml(book)
+    assert openpyxl.load_workbook(book)["督办台账"]["U2"].value == 42
+    summary = (tmp_path / "out" / "2026-11-30" / "运行摘要.txt").read_text(encoding="utf-8")
+    assert "是台账原有的列" not in summary
+
+
+def test_the_tool_finds_its_column_after_the_clerk_renames_the_header(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19))])
+    run(book, date(2026, 11, 16), tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    col = [c.value for c in ws[1]].index("当前状态") + 1
+    ws.cell(1, col, "状态")                     # the clerk's own wording; the hidden marker stays
+    wb.save(book)
+    width = len(_header(book))
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert len(_header(book)) == width          # no new 当前状态 column
+    assert openpyxl.load_workbook(book)["督办台账"].cell(2, col).value == "逾期"
+    assert issued(r) == []                      # 黄 on 11-16; 红 not before 11-26
+
+
+def test_a_cleared_row_keeps_no_stale_status(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19)),
+                                                 task("T2", date(2026, 10, 9), date(2026, 10, 19))])
+    run(book, date(2026, 11, 23), tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    for c in range(1, 17):                      # the clerk clears T2's task cells, not the status cells
+        ws.cell(3, c).value = None
+    wb.save(book)
+    run(book, date(2026, 11, 30), tmp_path)
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    assert [ws.cell(3, c).value for c in range(17, 26)] == [None] * 9
+    assert ws.cell(2, 18).value == "逾期"

@@ -83,6 +83,14 @@ STATUS_HEADERS: tuple[tuple[str, float], ...] = (
     ("更新日期", 12),
 )
 STATUS_NAMES = tuple(h for h, _ in STATUS_HEADERS)
+# The tool marks each status column it created with a hidden, sheet-scoped defined name pointing at
+# its header cell (``_ledger_state`` → '督办台账'!$Q$3). Excel/WPS/LibreOffice move the reference with
+# the column, so the tool finds its columns wherever the clerk moved them, and never takes a column
+# the clerk made (say their own 逾期天数 with a formula) for one of its own.
+STATUS_MARKERS = dict(zip(STATUS_NAMES, ("_ledger_due", "_ledger_state", "_ledger_remaining", "_ledger_overdue",
+                                         "_ledger_level", "_ledger_number", "_ledger_next", "_ledger_hints",
+                                         "_ledger_updated")))
+AUTO_SUFFIX = "（自动）"      # the tool's header when the clerk already has a column of that name
 
 
 

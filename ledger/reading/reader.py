@@ -56,6 +56,7 @@ class Book:
         self._loader = loader
         self._cache: dict[str, Sheet] = {}
         self._parts: dict[str, str] | None = None
+        self._names: list[tuple[str, str | None, str]] | None = None
 
     @property
     def sheets(self) -> dict[str, None]:
@@ -72,6 +73,16 @@ class Book:
         if name not in self._cache:
             self._cache[name] = self._loader(name)
         return self._cache[name]
+
+    def defined_names(self) -> list[tuple[str, str | None, str]]:
+        """(name, sheet scope or None, reference) of every defined name; [] when unreadable."""
+        if self._names is None:
+            from ..xlsx.patch import PatchError, defined_names
+            try:
+                self._names = [(d.name, d.sheet, d.ref) for d in defined_names(self.path)]
+            except (PatchError, *ZIP_DAMAGE):
+                self._names = []
+        return self._names
 
     def formulas(self, name: str) -> dict[tuple[int, int], FormulaCell]:
         """The formula cells of sheet `name` with their cached results (see `formulas`)."""

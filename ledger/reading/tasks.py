@@ -7,6 +7,7 @@ row never stops the others. Dates are parsed here; the 办理时限 text is kept
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
@@ -14,10 +15,10 @@ from typing import Mapping
 
 from ..core import stages
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
-from ..core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
+from ..core.errors import LedgerError, Location, Problem, Severity, column_index, column_letter, quote
 from .formulas import FormulaCell
 from .reader import Book, HeaderMap, Sheet, find_header
-from ..core.schema import GRADES, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
+from ..core.schema import AUTO_SUFFIX, GRADES, STATUS_MARKERS, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
 from .units import UnitDirectory, split_units
 
 _GRADE_ALIASES = {"急": "急件", "特急": "急件", "加急": "急件", "紧急": "急件", "特急件": "急件",
@@ -75,7 +76,8 @@ class TaskSheet:
     sheet: Sheet
     header: HeaderMap
     tasks: tuple[Task, ...]
-    status_columns: dict[str, int] = field(default_factory=dict)   # status header → existing column
+    status_columns: dict[str, int] = field(default_factory=dict)   # the tool's status columns that exist
+    clerk_status: dict[str, int] = field(default_factory=dict)     # clerk's columns named like one
 
 
 def field_aliases() -> dict[str, str]:
@@ -125,9 +127,7 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
             f"请添加这些列，或把现有列名改为标准名称（别名见说明）。",
             problems,
         )
-    status_names = {normalize_header(h): h for h in STATUS_NAMES}
-    status_columns = {status_names[normalize_header(v)]: c + 1
-                      for c, v in enumerate(sheet.cells[header.row - 1]) if normalize_header(v) in status_names}
+    status_columns, clerk_status = _status_columns(book, sheet, header)
     letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
     filled = _filled_values(sheet, header.row + 1)
     formulas = book.formulas(sheet.name)
@@ -149,7 +149,42 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
             parsed = _check_formulas(parsed, header, formulas)
         tasks.append(parsed)
     _flag_duplicate_ids(tasks)
-    return TaskSheet(sheet, header, tuple(tasks), status_columns), problems
+    return TaskSheet(sheet, header, tuple(tasks), status_columns, clerk_status), problems
+
+
+_CELL_REF = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^!]+)!)?\$?([A-Za-z]{1,3})\$?\d+$")
+_MIN_LEGACY = 6     # unmarked status headers that still count as the tool's own block (see below)
+
+
+def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[str, int], dict[str, int]]:
+    """The tool's status columns, and the clerk's own columns that carry a status column's name.
+
+    The tool's columns are found by their markers (schema.STATUS_MARKERS), or by a header ending in
+    （自动）. A ledger written before the markers existed has the whole block of status headers
+    unmarked: when at least six of the nine are there, they are the tool's. Anything else with a
+    status name is the clerk's column: read by nobody, written never.
+    """
+    by_marker = {m: name for name, m in STATUS_MARKERS.items()}
+    wanted = normalize_header(sheet.name)
+    owned: dict[str, int] = {}
+    for name, scope, ref in book.defined_names():
+        if name in by_marker and scope is not None and normalize_header(scope) == wanted:
+            m = _CELL_REF.match(ref)
+            if m:
+                owned[by_marker[name]] = column_index(m.group(1))
+    plain = {normalize_header(n): n for n in STATUS_NAMES}
+    auto = {normalize_header(n + AUTO_SUFFIX): n for n in STATUS_NAMES}
+    named: dict[str, int] = {}
+    for c, v in enumerate(sheet.cells[header.row - 1], start=1):
+        key = normalize_header(v)
+        if key in auto and auto[key] not in owned and c not in owned.values():
+            owned[auto[key]] = c
+        elif key in plain:
+            named.setdefault(plain[key], c)
+    if not owned and len(named) >= _MIN_LEGACY:
+        return named, {}
+    taken = set(owned.values())
+    return owned, {n: c for n, c in named.items() if c not in taken}
 
 
 def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],

@@ -64,13 +64,13 @@ from .sheet import _SheetPatch
 from .styles import CellRenderer, StyleBook, excel_serial
 from .tables import grow_tables
 from .types import MAX_COL, _RowWrites
-from .types import CellWrite, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
+from .types import CellWrite, DefinedName, PatchError, SheetTable, Value  # noqa: F401  (Value: re-export)
 from .workbook import _ContentTypes, _Workbook
 from .xml import CT_NS, PKG_REL_NS, WORKSHEET_CT  # noqa: F401  (re-exported, as before)
 from .xml import MAIN_NS, REL_NS, STYLES_CT, _local, _parse, _serialize, _split_range
 
-__all__ = ["CellWrite", "SheetTable", "PatchError", "patch_workbook", "sheet_part_paths", "excel_serial",
-           "merged_ranges"]
+__all__ = ["CellWrite", "DefinedName", "SheetTable", "PatchError", "patch_workbook", "sheet_part_paths",
+           "defined_names", "excel_serial", "merged_ranges"]
 
 # Tests (and anyone debugging a sheet) switch engines by setting ledger.xlsx.patch.ENGINE, so it
 # is read here, by the dispatcher, and not in the engine modules.
@@ -119,7 +119,8 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
                    owned_sheets: Mapping[str, SheetTable] | None = None,
                    *, more_sheets: Mapping[str, tuple[Iterable[CellWrite], Mapping[int, float]]] | None = None,
                    full_calc_on_load: bool | None = None,
-                   progress: Callable[[int], None] | None = None) -> None:
+                   progress: Callable[[int], None] | None = None,
+                   defined_names: Iterable[DefinedName] = ()) -> None:
     """Copy src to dst, writing `writes` into sheet `sheet_name` (and `more_sheets`' writes into
     theirs, with their column widths, patched the same way) and (re)writing each owned sheet.
 
@@ -128,6 +129,7 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
     os.replace()s it). Later writes to the same cell win. ``full_calc_on_load``: None (default)
     asks Excel to recalculate on open when the workbook holds formulas; True/False force it.
     ``progress`` is called with a number of rows now and then while a sheet is patched.
+    ``defined_names`` are added, or re-pointed when a name of the same scope exists.
     Raises PatchError (Chinese message) when the file is not a workbook, is damaged, lacks the
     sheet, or a write would break a shared/array formula; ValueError for invalid arguments.
     """
@@ -176,6 +178,8 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
                 grow_tables(pkg, target.part, sheet_writes)
 
         calc_sheets = _write_owned_sheets(pkg, wb, ct, owned, renderer)
+        for dn in defined_names:
+            wb.set_defined_name(dn)
 
         _edit_calc_chain(pkg, wb, ct, calc_cells, calc_sheets)
         if recalc:
@@ -202,6 +206,15 @@ def sheet_part_paths(path: Path) -> dict[str, str]:
     try:
         wb = _Workbook(pkg)
         return {s.name: s.part for s in wb.sheets if s.part}
+    finally:
+        pkg.close()
+
+
+def defined_names(path: Path) -> list[DefinedName]:
+    """The workbook's defined names (sheet-scoped ones with their sheet's name)."""
+    pkg = _Package(Path(path))
+    try:
+        return _Workbook(pkg).defined_names()
     finally:
         pkg.close()
 

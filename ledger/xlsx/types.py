@@ -41,6 +41,19 @@ class SheetTable:
     date_columns: frozenset[int] = frozenset()
 
 
+@dataclass(frozen=True)
+class DefinedName:
+    """A workbook defined name: ``name`` scoped to sheet ``sheet`` (None: the whole workbook) refers
+    to ``ref`` (e.g. ``'督办台账'!$P$2``). Excel, WPS and LibreOffice keep such a reference pointing
+    at the same cells when the clerk inserts, deletes or moves columns — which is what lets the tool
+    recognise its own columns wherever they went."""
+
+    name: str
+    sheet: str | None
+    ref: str
+    hidden: bool = True
+
+
 class _RowWrites:
     """The cells to write, grouped by row: rows ascending, each row's writes by column, one write
     per cell (a later write to the same cell wins).

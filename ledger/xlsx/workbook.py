@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .package import _Package
-from .types import PatchError
+from .types import DefinedName, PatchError
 from .xml import CT_NS, PKG_REL_NS, REL_NS, _children, _local, _parse, _serialize
 
 
@@ -156,6 +156,54 @@ class _Workbook:
         self.sheets.append(sheet)
         self.changed = True
         return sheet
+
+    # CT_Workbook children that follow <definedNames>, in schema order
+    _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr",
+                            "smartTagTypes", "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+
+    def defined_names(self) -> list[DefinedName]:
+        """Every defined name, its scope resolved to a sheet name."""
+        el = self._child("definedNames")
+        names = [s.name for s in self.sheets]
+        found = []
+        for d in _children(el, "definedName") if el is not None else ():
+            local = d.get("localSheetId")
+            sheet = names[int(local)] if local is not None and local.isdigit() and int(local) < len(names) else None
+            found.append(DefinedName(d.get("name", ""), sheet, (d.text or "").strip(), d.get("hidden") in ("1", "true")))
+        return found
+
+    def set_defined_name(self, dn: DefinedName) -> None:
+        """Add `dn`, or point an existing name of the same scope at dn.ref (no change: no edit)."""
+        local = None
+        if dn.sheet is not None:
+            target = self.find(dn.sheet)
+            if target is None:
+                raise PatchError(f"工作簿中没有名为“{dn.sheet}”的工作表")
+            local = str(self.sheets.index(target))
+        container = self._child("definedNames")
+        if container is None:
+            container = self.root.makeelement(f"{{{self.ns}}}definedNames" if self.ns else "definedNames", {})
+            for child in self.root:
+                if _local(child) in self._AFTER_DEFINED_NAMES:
+                    child.addprevious(container)
+                    break
+            else:
+                self.root.append(container)
+        for d in _children(container, "definedName"):
+            if d.get("name", "").casefold() == dn.name.casefold() and d.get("localSheetId") == local:
+                if (d.text or "").strip() != dn.ref:
+                    d.text = dn.ref
+                    self.changed = True
+                return
+        attrib = {"name": dn.name}
+        if local is not None:
+            attrib["localSheetId"] = local
+        if dn.hidden:
+            attrib["hidden"] = "1"
+        el = container.makeelement(f"{{{self.ns}}}definedName" if self.ns else "definedName", attrib)
+        el.text = dn.ref
+        container.append(el)
+        self.changed = True
 
     def request_full_calc(self) -> None:
         calc = self._child("calcPr")
