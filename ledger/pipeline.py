@@ -10,7 +10,7 @@ run date. Only `load` and `commit` touch files. The library never prints: the CL
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from pathlib import Path
 from .core import stages
 from .core.calendar import WorkCalendar
 from .rules.deadline import compute_deadline
-from .core.errors import LedgerError, Problem, column_letter
+from .core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reading.holiday_sheet import read_holidays
 from .reading.notice_log import Notice, Numberer, is_notice_number, read_log
 from .reading.params import Params, read_params
@@ -174,6 +174,9 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
             stages.advance(stages.EVERY)
         deadline = compute_deadline(task, cal, params, loaded.book.date1904)
         ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
+        typed = typed_over(loaded, task.row)
+        if typed:
+            ev = replace(ev, problems=ev.problems + tuple(typed))
         if ev.issue:
             new.append(Notice(
                 number=numberer.next(ev.issue, run_date), task_id=task.id, color=ev.issue, issued=run_date,
@@ -183,6 +186,47 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
             ))
         evaluations.append(ev)
     return Outcome(run_date, loaded, tuple(evaluations), tuple(new))
+
+
+# What the tool itself writes into each status column; anything else there was typed by hand.
+_STATE_WORDS = frozenset({*STATES, "持续推进", "待核实办结"})
+_TYPED_HINT = {
+    "当前状态": "任务已办结请填写“办结日期”，已销号请填写“销号日期”，暂缓督办请填写“正当理由”",
+    "督办等级": "督办等级按督办记录自动填写，请勿手工修改",
+    "督办单编号": "督办单编号按督办记录自动填写，请勿手工修改",
+}
+
+
+def typed_over(loaded: Loaded, row: int) -> list[Problem]:
+    """Text a clerk typed into one of the tool's status cells since the last run (a value the tool
+    would never write there, e.g. 当前状态 “已办结（电话确认）”): the run overwrites it, and says so
+    in 程序提示 with where the information belongs, so the clerk's intent is not silently lost."""
+    ts = loaded.tasks
+    found = []
+    for name, col in ts.status_columns.items():
+        value = ts.sheet.value(row, col)
+        if value in ("", None) or _tool_value(name, value, loaded.params):
+            continue
+        text = str(value).strip()
+        found.append(Problem(
+            Location(ts.sheet.name, row, column_letter(col)),
+            f"{name}列由程序填写，手工填入的{quote(text)}已按本次计算结果覆盖",
+            _TYPED_HINT.get(name, "如需记录，请写在台账自己的列中（如“备注”）"), Severity.WARNING))
+    return found
+
+
+def _tool_value(name: str, value: object, params: Params) -> bool:
+    if name == "当前状态":
+        return str(value).strip() in _STATE_WORDS
+    if name == "督办等级":
+        return str(value).strip() in ("蓝", "黄", "红")
+    if name == "督办单编号":
+        return is_notice_number(str(value).strip(), params)
+    if name in ("应办结日期", "更新日期"):
+        return isinstance(value, (date, datetime))
+    if name in ("剩余工作日", "逾期天数"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return True             # 下一步, 程序提示: free text the tool writes; nothing to tell apart
 
 
 def config_error(loaded: Loaded) -> LedgerError | None:

@@ -22,6 +22,7 @@ from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, 
 from .xlsx.patch import CellWrite, DefinedName, PatchError, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
+_STATE_FILL = {"逾期": "fill_逾期", "数据有误": "fill_数据有误"}
 
 
 def status_columns(outcome: Outcome) -> dict[str, int]:
@@ -71,13 +72,13 @@ def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
     hints = "；".join(p.short().rstrip("。") for p in ev.problems)
     return {
         "应办结日期": (D, "date"),
-        "当前状态": (ev.state, None),
+        "当前状态": (ev.state, _STATE_FILL.get(ev.state)),
         "剩余工作日": (ev.remaining, None),
         "逾期天数": (ev.overdue, None),
         "督办等级": (ev.level, f"fill_{ev.level}" if ev.level else None),
         "督办单编号": (outcome.latest_number(ev.task.id) if ev.task.id else None, None),
-        "下一步": (ev.next_step or None, None),
-        "程序提示": ((hints + "。") if hints else None, None),
+        "下一步": (ev.next_step or None, "wrap"),
+        "程序提示": ((hints + "。") if hints else None, "wrap"),
         "更新日期": (outcome.run_date, "date"),
     }
 

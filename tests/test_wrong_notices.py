@@ -422,3 +422,27 @@ def test_a_cleared_row_keeps_no_stale_status(tmp_path):
     ws = openpyxl.load_workbook(book)["督办台账"]
     assert [ws.cell(3, c).value for c in range(17, 26)] == [None] * 9
     assert ws.cell(2, 18).value == "逾期"
+
+
+def test_text_typed_into_a_status_cell_is_overwritten_and_said(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19))])
+    run(book, date(2026, 11, 16), tmp_path)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    col = [c.value for c in ws[1]].index("当前状态") + 1
+    ws.cell(2, col, "已办结（电话确认）")
+    wb.save(book)
+    r = run(book, date(2026, 11, 23), tmp_path)
+    ev = r.outcome.evaluations[0]
+    assert ev.state == "逾期"
+    assert [p.text() for p in ev.problems] == [
+        f"督办台账!{chr(64 + col)}2 当前状态列由程序填写，手工填入的“已办结（电话确认）”已按本次计算结果覆盖："
+        "任务已办结请填写“办结日期”，已销号请填写“销号日期”，暂缓督办请填写“正当理由”。"]
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    assert ws.cell(2, col).value == "逾期"
+    assert ws.cell(2, col).fill.fgColor.rgb == "FFFFC7CE"            # an overdue state is filled
+    hints = ws.cell(1, [c.value for c in ws[1]].index("程序提示") + 1)
+    assert ws.cell(2, hints.column).alignment.wrap_text
+    # the next run, with the tool's own value back in the cell, says nothing
+    r = run(book, date(2026, 11, 30), tmp_path)
+    assert r.outcome.evaluations[0].problems == ()

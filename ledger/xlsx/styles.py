@@ -20,6 +20,7 @@ Style keys (combine with ``+``, e.g. ``"fill_红+wrap"``):
 ``date``   number format ``yyyy-mm-dd``
 ``header`` bold, light grey fill, thin border, centred and wrapped — visibly a generated header
 ``fill_蓝`` / ``fill_黄`` / ``fill_红``  solid light blue / yellow / light red fill, default (dark) text
+``fill_逾期`` / ``fill_数据有误``  pale red / orange fill of the 当前状态 cell
 ``wrap``   wrap text, top aligned
 ``quote``  quotePrefix: Excel/WPS keep text such as ``=1+1`` as text even after the cell is edited
 """
@@ -35,7 +36,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 DATE_FORMAT = "yyyy-mm-dd"
-FILL_COLORS = {"蓝": "FF9BC2E6", "黄": "FFFFE699", "红": "FFFF7C80"}
+FILL_COLORS = {"蓝": "FF9BC2E6", "黄": "FFFFE699", "红": "FFFF7C80",
+               "逾期": "FFFFC7CE", "数据有误": "FFF8CBAD"}       # state cells a clerk must see
 HEADER_FILL = "FFD9D9D9"
 FIRST_CUSTOM_NUMFMT = 164
 
