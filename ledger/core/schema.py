@@ -65,8 +65,6 @@ TASK_FIELDS: tuple[Field, ...] = (
     Field("progress", "办理进展", ("进展情况", "办理情况"), False, "text", 30),
 )
 
-FIELDS_BY_KEY = {f.key: f for f in TASK_FIELDS}
-
 GRADES = ("急件", "要件", "普件")
 REVIEWS = ("合格", "不合格")
 

@@ -35,7 +35,6 @@ SMS_SHEET = "蓝色督办短信"
 HTML_FILE = "督办单.html"
 SMS_FILE = "蓝色督办短信.xlsx"
 SMS_LIMIT = 140
-SMS_HEADERS = (("单位", 20), ("主要负责人", 12), ("联系电话", 16), ("短信内容", 72), ("督办单编号", 18), ("提示", 36))
 DOCX_COLORS = ("黄", "红", "蓝")
 
 # Names a template may use besides `notices`' fields; anything else is reported by check_templates.
