@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 import time
 
+from .core.schema import Color, State
 from .reading.params import COLOR_NAMES
 
 NOTICE_ROWS = 20        # notices listed in the console table; the rest are in the output folder
-_STYLE = {"红": "bold red", "黄": "bold yellow", "蓝": "bold blue"}
-_STATE_STYLE = {"逾期": "red", "今日到期": "yellow", "临期": "yellow", "数据有误": "magenta", "已办结": "green",
-                "逾期办结": "green", "已销号": "green"}
+_STYLE = {Color.RED: "bold red", Color.YELLOW: "bold yellow", Color.BLUE: "bold blue"}
+_STATE_STYLE = {State.OVERDUE: "red", State.DUE_TODAY: "yellow", State.NEAR: "yellow", State.BAD_DATA: "magenta",
+                State.DONE_ON_TIME: "green", State.DONE_LATE: "green", State.CLOSED: "green"}
 
 
 def terminal(stream) -> bool:

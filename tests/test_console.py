@@ -142,3 +142,13 @@ def test_heavy_libraries_load_only_where_needed(sample, tmp_path):
     startup, run = out.stdout.splitlines()
     assert startup == "[]"
     assert run == "['docx', 'docxtpl'] 1 13"       # the 13 notices were rendered, with docxtpl's patching
+
+
+def test_every_styled_state_and_colour_is_one_of_the_vocabulary():
+    """A style keyed by a word the tool never writes (once: 已办结) silently never shows."""
+    from ledger import console
+    from ledger.core.schema import STATES, Color
+
+    assert set(console._STATE_STYLE) <= set(STATES)
+    assert set(console._STYLE) == set(Color)
+    assert "按时办结" in console._STATE_STYLE
