@@ -204,6 +204,11 @@ def check_workbook(path: Path, run_date: date) -> RunReport:
     except LedgerError as exc:
         return _fatal(exc)
     err = config_error(loaded)
+    if err is None:
+        try:
+            check_history(loaded, run_date)     # a lost log would stop the run: say so now
+        except LedgerError as exc:
+            err = exc
     outcome = _rules(loaded, run_date)
     summary = summarize(outcome, mode="check", config=err)
     return RunReport(2 if err else _code(outcome), summary.text(), outcome, error=err, summary=summary)

@@ -446,3 +446,16 @@ def test_text_typed_into_a_status_cell_is_overwritten_and_said(tmp_path):
     # the next run, with the tool's own value back in the cell, says nothing
     r = run(book, date(2026, 11, 30), tmp_path)
     assert r.outcome.evaluations[0].problems == ()
+
+
+def test_check_says_the_log_is_cut_before_the_weekly_run_does(tmp_path):
+    from ledger.batch import check_workbook
+
+    book = _sample(tmp_path)
+    run(book, date(2026, 11, 23), tmp_path)
+    wb = openpyxl.load_workbook(book)
+    del wb["督办记录"]
+    wb.save(book)
+    r = check_workbook(book, date(2026, 11, 30))
+    assert r.exit_code == 2
+    assert "督办记录可能被删除或删减" in r.text
