@@ -37,8 +37,9 @@ FONT_NAME = "宋体"               # present on every Chinese Windows; Excel and
 COMMENT_AUTHOR = "督办台账"
 
 HOLIDAY_NOTE = (
-    "内置2018—2026年国务院节假日安排；新年度的安排公布后在此补充"
-    "（类型“休”为放假，“班”为调休上班）。每行一天，例如 2027-01-01 / 休 / 元旦。"
+    "内置2018—2026年国务院节假日安排；以后年度未公布前按法定假日推算。新年度的安排公布后，"
+    "运行 ledger holidays 台账.xlsx --import 通知.txt 导入到本表。也可手工补充或更正个别日期"
+    "（类型“休”为放假，“班”为调休上班），例如 2027-01-01 / 休 / 元旦。"
 )
 LOG_NOTE = "本表由程序自动维护（每发出一张督办单记一行），请勿修改、删除或排序。"
 PARAM_NOTE = "参数名请勿改动；值可按本单位制度修改，留空或删除的行取默认值。"
@@ -400,7 +401,7 @@ def _build_param_sheet(ws: Worksheet) -> None:
 
 
 def _build_holiday_sheet(ws: Worksheet) -> None:
-    _write_header(ws, 1, schema.HOLIDAY_HEADERS, (14, 8, 20))
+    _write_header(ws, 1, schema.HOLIDAY_HEADERS, (14, 8, 20, 30))
     ws.cell(row=1, column=1).comment = _comment(HOLIDAY_NOTE, width=300, height=110)
     ws.cell(row=1, column=2).comment = _comment("“休”＝放假；“班”＝调休上班（周末上班）")
     ws.column_dimensions["A"].number_format = DATE_FORMAT

@@ -16,14 +16,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .core import stages
-from .core.calendar import WorkCalendar
+from .core.calendar import WorkCalendar, track_provisional
 from .rules.deadline import compute_deadline
 from .core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reading.holiday_sheet import read_holidays
-from .reading.notice_log import Notice, Numberer, is_notice_number, read_log
+from .reading.notice_log import Notice, Numberer, is_notice_number, provisional_basis, read_log
 from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
+from .rules.provisional import moved_notices, moved_warning, provisional_warnings
 from .core.schema import LOG_SHEET, STATES
 from .reading.tasks import TaskSheet, read_tasks
 from .reading.units import UnitDirectory, read_units
@@ -52,6 +53,8 @@ class Outcome:
     loaded: Loaded
     evaluations: tuple[Evaluation, ...]
     new_notices: tuple[Notice, ...]
+    provisional_years: tuple[int, ...] = ()             # estimated years some row's dates went through
+    moved: tuple[tuple[Notice, date], ...] = ()         # notices issued on an estimated D that moved: (notice, D now)
 
     @property
     def batch(self) -> str:
@@ -97,11 +100,11 @@ def load(path: Path, run_date: date) -> Loaded:
     fingerprint = Fingerprint.of(path) if path.exists() else None
     book = read_book(path)
     params, p1 = read_params(book)
-    overrides, p2 = read_holidays(book)
+    holidays, p2 = read_holidays(book)
     units, p3 = read_units(book)
     log, p4 = read_log(book)
     tasks, p5 = read_tasks(book, units, run_date)
-    return Loaded(book, fingerprint, params, WorkCalendar(overrides), units, tuple(log), tasks,  # type: ignore[arg-type]
+    return Loaded(book, fingerprint, params, WorkCalendar(holidays.days, holidays.published), units, tuple(log), tasks,  # type: ignore[arg-type]
                   tuple(p1 + p2 + p3 + p4 + p5))
 
 
@@ -168,24 +171,33 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
     numberer = Numberer(list(loaded.log), loaded.params)
     evaluations: list[Evaluation] = []
     new: list[Notice] = []
+    years: set[int] = set()
+    moved: list[tuple[Notice, date]] = []
     params, cal = loaded.params, loaded.calendar
     for i, task in enumerate(loaded.tasks.tasks, start=1):
         if i % stages.EVERY == 0:
             stages.advance(stages.EVERY)
-        deadline = compute_deadline(task, cal, params, loaded.book.date1904)
-        ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
-        typed = typed_over(loaded, task.row)
-        if typed:
-            ev = replace(ev, problems=ev.problems + tuple(typed))
+        with track_provisional() as row_years:
+            with track_provisional() as d_years:
+                deadline = compute_deadline(task, cal, params, loaded.book.date1904)
+            ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
+            flagged = moved_notices(task, deadline.due, history.get(task.id, []), params, cal)
+        extra = (tuple(typed_over(loaded, task.row)) + provisional_warnings(task, row_years)
+                 + tuple(moved_warning(task, n, deadline.due) for n in flagged))
+        if extra:
+            ev = replace(ev, problems=ev.problems + extra)
+            years |= row_years
+            moved += [(n, deadline.due) for n in flagged]
         if ev.issue:
             new.append(Notice(
                 number=numberer.next(ev.issue, run_date), task_id=task.id, color=ev.issue, issued=run_date,
                 units=task.lead, deadline=deadline.due,
                 overdue_days=(run_date - deadline.due).days if deadline.due and run_date > deadline.due else 0,
                 signer=params.signer(ev.issue), batch=run_date.isoformat(),
+                basis=provisional_basis(d_years) if d_years else "",
             ))
         evaluations.append(ev)
-    return Outcome(run_date, loaded, tuple(evaluations), tuple(new))
+    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), tuple(sorted(years)), tuple(moved))
 
 
 # What the tool itself writes into each status column; anything else there was typed by hand.

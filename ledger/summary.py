@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core.calendar import PROVISIONAL_HINT, provisional_text
 from .core.errors import LedgerError, Problem
 from .reading.notice_log import Notice
 from .reading.params import COLOR_NAMES
@@ -77,9 +78,11 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
         lines.append(config.message + "：")
         lines += [f"  {p.text()}" for p in config.problems]
     errors = [p for e in outcome.evaluations for p in e.problems if p.is_error]
-    warnings = [p for e in outcome.evaluations for p in e.problems if not p.is_error]
+    estimated = {provisional_text(y) for y in outcome.provisional_years}
+    warnings = [p for e in outcome.evaluations for p in e.problems if not p.is_error and p.message not in estimated]
     rows = len(outcome.error_rows)
     lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，其余各行已正常处理）：")
+    lines += provisional_lines(outcome)
     lines += _problem_lines(warnings, f"请留意（{len(warnings)} 处）：")
     from .writeback import renamed_columns      # said once: on the run that creates such a column
 
@@ -95,6 +98,23 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     else:
         tail.append("检查完毕：未写入任何内容。")
     return Summary(head, outcome.state_counts(), issued_title, notices, tuple(lines), tuple(tail))
+
+
+def provisional_lines(outcome: Outcome) -> list[str]:
+    """The provisional years, named once, and the notices an official schedule showed were early."""
+    lines: list[str] = []
+    years = outcome.provisional_years
+    if years:
+        rows = sum(1 for e in outcome.evaluations
+                   if any(p.message in {provisional_text(y) for y in years} for p in e.problems))
+        named = "、".join(f"{y}年" for y in years)
+        lines.append(f"{named}放假安排尚未公布：{rows} 项任务的应办结日期、剩余工作日或督办日期按法定假日推算"
+                     f"（不含调休），这些行的程序提示已注明。{PROVISIONAL_HINT}。")
+    if outcome.moved:
+        lines.append(f"放假安排公布后应办结日期改变、发出时尚不应发的督办单（{len(outcome.moved)} 份，督办记录保留不改）：")
+        lines += [f"  {n.number}  任务{n.task_id}  {n.issued.isoformat()}发出  应办结日期 {n.deadline} → {D.isoformat()}"
+                  for n, D in outcome.moved]
+    return lines
 
 
 def fatal_text(exc: LedgerError) -> str:

@@ -17,7 +17,8 @@ from .reading.reader import ZIP_DAMAGE
 from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
-from .core.schema import AUTO_SUFFIX, LOG_HEADERS, LOG_SHEET, STATUS_HEADERS, STATUS_MARKERS, STATUS_NAMES, normalize_header
+from .core.schema import (AUTO_SUFFIX, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS, STATUS_MARKERS,
+                          STATUS_NAMES, normalize_header)
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
 from .xlsx.patch import CellWrite, DefinedName, PatchError, SheetTable, patch_workbook
 
@@ -132,6 +133,8 @@ def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], di
     header_row = layout.header_row or 1
     right = layout.last_col
     for key, (name, width) in zip(LOG_KEYS, LOG_HEADERS):
+        if key in LOG_OPTIONAL_KEYS and not any(getattr(n, key) for n in outcome.new_notices):
+            continue  # an older log gains the column only when a notice needs it
         if key not in cols:
             right += 1
             cols[key] = right
@@ -141,7 +144,7 @@ def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], di
     for notice in outcome.new_notices:
         row += 1
         for key, value in zip(LOG_KEYS, notice.as_row()):
-            if value is not None and value != "":
+            if value is not None and value != "" and key in cols:
                 writes.append(CellWrite(row, cols[key], value, "date" if key in _LOG_DATES else None))
     return writes, widths
 

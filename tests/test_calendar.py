@@ -22,6 +22,7 @@ from ledger.core.calendar import (
     YearNotCovered,
     builtin_schedule,
     builtin_source,
+    track_provisional,
 )
 
 CAL = WorkCalendar()
@@ -40,7 +41,8 @@ def _days(first: date, last: date):
 def test_builtin_years_are_2018_through_2026():
     assert BUILTIN_YEARS == range(2018, 2027)
     assert all(CAL.covers(y) for y in BUILTIN_YEARS)
-    assert not CAL.covers(2017) and not CAL.covers(2027)
+    assert not CAL.covers(2017) and CAL.covers(2027) and CAL.covers(2099) and not CAL.covers(2100)
+    assert [y for y in range(2018, 2030) if CAL.is_provisional(y)] == [2027, 2028, 2029]
     assert all(builtin_source(y) and "国办发明电" in builtin_source(y) for y in BUILTIN_YEARS)
 
 
@@ -101,7 +103,8 @@ def test_day_names():
     assert CAL.day_name(date(2026, 3, 10)) is None           # ordinary Tuesday
     assert CAL.day_name(date(2026, 3, 14)) is None           # ordinary Saturday
     with pytest.raises(YearNotCovered):
-        CAL.day_name(date(2027, 1, 1))
+        CAL.day_name(date(2017, 1, 1))
+    assert CAL.day_name(date(2027, 2, 9)) == "春节（补假）"    # provisional: the law's 补假
 
 
 # --- spot checks ---------------------------------------------------------------------------------
@@ -184,70 +187,99 @@ def test_working_days_between_whole_years():
         assert CAL.working_days_between(date(y - 1, 12, 31), date(y, 12, 31)) == expected, y
 
 
-# --- uncovered years and the 节假日 sheet ----------------------------------------------------------
+# --- years before 2018, provisional years and the 节假日 sheet ---------------------------------
 
 
-def test_uncovered_year_raises_with_a_clear_message():
+def test_years_before_2018_raise_with_a_clear_message():
     with pytest.raises(YearNotCovered) as info:
-        CAL.add_working_days(date(2026, 12, 28), 10)
-    assert info.value.year == 2027
-    message = str(info.value)
-    assert "2027" in message and "节假日" in message and "休" in message and "班" in message
-
-
-def test_uncovered_year_raises_everywhere():
+        CAL.add_working_days(date(2017, 12, 20), 3)
+    assert info.value.year == 2017
+    assert str(info.value) == "2017年不在工作日历范围内（2018—2099年）：工作日只能按2018年以后的放假安排计算，请核对日期是否填错"
     for call in (
-        lambda: CAL.is_working_day(date(2027, 3, 1)),
         lambda: CAL.is_working_day(date(2017, 12, 29)),
-        lambda: CAL.working_days_between(date(2026, 12, 1), date(2027, 1, 10)),
-        lambda: CAL.add_days(date(2026, 12, 28), 10, "工作日"),
+        lambda: CAL.working_days_between(date(2017, 12, 1), date(2018, 1, 10)),
+        lambda: CAL.add_days(date(2017, 12, 28), 10, "工作日"),
+        lambda: CAL.is_working_day(date(2100, 1, 4)),
     ):
         with pytest.raises(YearNotCovered):
             call()
-    # within 2026 the same start is fine
-    assert CAL.add_working_days(date(2026, 12, 28), 3) == date(2026, 12, 31)
 
 
-def test_start_on_31_december_of_an_uncovered_year_needs_only_the_next_year():
+def test_start_on_31_december_2017_needs_only_2018():
     assert CAL.add_working_days(date(2017, 12, 31), 1) == date(2018, 1, 2)
     assert CAL.working_days_between(date(2017, 12, 31), date(2018, 1, 2)) == 1
-    with pytest.raises(YearNotCovered) as info:
-        CAL.add_working_days(date(2017, 12, 30), 1)
-    assert info.value.year == 2017
 
 
-# A hypothetical 2027 schedule, as a clerk would type it into the 节假日 sheet.
+# The law's days off in 2027 (《全国年节及纪念日放假办法》 as amended from 2025, with 补假), worked
+# out from the lunar dates: 除夕 Fri 02-05, 初一–初三 Sat–Mon 02-06..08 → 补假 Tue 02-09, Wed 02-10;
+# 清明 Mon 04-05; 劳动节 Sat–Sun 05-01..02 → Mon–Tue 05-03..04; 端午 Wed 06-09; 中秋 Wed 09-15;
+# 国庆 Fri–Sun 10-01..03 → Mon–Tue 10-04..05; 元旦 Fri 01-01. No 调休 make-up working days.
+LAW_2027 = [date(2027, 1, 1), *(date(2027, 2, d) for d in range(5, 11)), date(2027, 4, 5),
+            *(date(2027, 5, d) for d in range(1, 5)), date(2027, 6, 9), date(2027, 9, 15),
+            *(date(2027, 10, d) for d in range(1, 6))]
+
+
+def test_provisional_2027_follows_the_law():
+    days_off = [d for d in _days(date(2027, 1, 1), date(2027, 12, 31)) if not CAL.is_working_day(d) and d.weekday() < 5]
+    weekend_off = [d for d in LAW_2027 if d.weekday() >= 5]
+    assert days_off == [d for d in LAW_2027 if d.weekday() < 5]
+    assert weekend_off == [date(2027, 2, 6), date(2027, 2, 7), date(2027, 5, 1), date(2027, 5, 2),
+                           date(2027, 10, 2), date(2027, 10, 3)]
+    assert all(not CAL.is_working_day(d) for d in _days(date(2027, 1, 1), date(2027, 12, 31)) if d.weekday() >= 5)
+    # 261 weekdays in 2027 (2027-01-01 is a Friday: 365 days = 52 weeks + a Friday), 13 of them off
+    assert CAL.working_days_between(date(2026, 12, 31), date(2027, 12, 31)) == 261 - 13
+    assert CAL.source(2027) == ("推算", "") and CAL.source(2026) == ("内置", "国办发明电〔2025〕7号")
+
+
+def test_tracking_names_the_provisional_years_a_computation_went_through():
+    with track_provisional() as years:
+        assert CAL.add_working_days(date(2026, 12, 20), 5) == date(2026, 12, 25)
+    assert years == set()
+    with track_provisional() as years:
+        # 12-29, 12-30, 12-31, (01-01 off), 01-04 … 01-08, 01-11, 01-12
+        assert CAL.add_working_days(date(2026, 12, 28), 10) == date(2027, 1, 12)
+    assert years == {2027}
+    with track_provisional() as outer:
+        with track_provisional() as inner:
+            CAL.is_working_day(date(2028, 3, 1))
+        CAL.is_working_day(date(2027, 3, 1))
+    assert inner == {2028} and outer == {2027, 2028}
+
+
+# A partial 2027 typed by a clerk: 元旦 and one make-up Saturday.
 SCHEDULE_2027 = {
     date(2027, 1, 1): (False, "元旦"),
-    date(2027, 2, 5): (False, "春节"),
-    date(2027, 2, 8): (False, "春节"),
-    date(2027, 2, 9): (False, "春节"),
-    date(2027, 2, 10): (False, "春节"),
-    date(2027, 2, 11): (False, "春节"),
     date(2027, 2, 20): (True, "春节"),   # make-up Saturday
+    date(2027, 2, 11): (False, "春节"),  # one more day off
 }
 
 
-def test_override_year_becomes_covered_and_is_honoured():
+def test_sheet_rows_add_to_the_provisional_year_never_complete_it():
     cal = WorkCalendar(SCHEDULE_2027)
-    assert cal.covers(2027) and not CAL.covers(2027)
-    assert not cal.covers(2028)
-    # 2026-12-28 Mon: 12-29, 12-30, 12-31, (01-01 off), 01-04 … 10 working days → 2027-01-12
-    assert cal.add_working_days(date(2026, 12, 28), 10) == date(2027, 1, 12)
-    assert not cal.is_working_day(date(2027, 1, 1))
+    assert cal.is_provisional(2027)
+    assert not cal.is_working_day(date(2027, 2, 8))          # 春节 still off: from the law
+    assert not cal.is_working_day(date(2027, 2, 11))         # the sheet's extra day
     assert cal.is_working_day(date(2027, 2, 20))
     assert cal.day_name(date(2027, 2, 20)) == "春节"
-    # Thu 02-04 + 1 → Fri 02-05 off, weekend, Mon–Thu off → Fri 02-12
+    # Thu 02-04 + 1 → Fri 02-05 … Thu 02-11 all off (law and sheet) → Fri 02-12
     assert cal.add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 12)
     assert cal.add_working_days(date(2027, 2, 19), 1) == date(2027, 2, 20)
-    # Feb 2027 (Mon 02-01 excluded): 19 weekdays, 5 of them off, plus make-up Sat 02-20.
+    # Feb 2027 after Mon 02-01: 19 weekdays, 02-05, 02-08..02-11 off, plus make-up Sat 02-20.
     assert cal.working_days_between(date(2027, 2, 1), date(2027, 2, 28)) == 19 - 5 + 1
-    # built-in years are untouched
-    assert cal.add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
-    # a computation reaching past the last covered year still names that year
-    with pytest.raises(YearNotCovered) as info:
+    assert cal.add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 10)   # built-in untouched
+    with track_provisional() as years:
         cal.add_working_days(date(2027, 12, 20), 30)
-    assert info.value.year == 2028
+    assert years == {2027, 2028}
+
+
+def test_published_year_from_the_sheet_is_not_provisional():
+    cal = WorkCalendar({date(2027, 1, 1): (False, "元旦")}, published={2027: "国办发明电〔2026〕9号"})
+    assert not cal.is_provisional(2027) and cal.is_provisional(2028)
+    assert cal.source(2027) == ("节假日表", "国办发明电〔2026〕9号")
+    assert cal.is_working_day(date(2027, 2, 8))              # only the sheet's days count now
+    with track_provisional() as years:
+        cal.add_working_days(date(2027, 2, 1), 20)
+    assert years == set()
 
 
 def test_override_beats_builtin_both_ways():
@@ -262,7 +294,6 @@ def test_override_beats_builtin_both_ways():
     assert cal.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 2)
     assert cal.add_working_days(date(2026, 9, 30), 3) == date(2026, 10, 9)
     assert cal.working_days_between(date(2026, 9, 30), date(2026, 10, 12)) == 4
-    assert not cal.covers(2027)  # overrides inside built-in years add no new year
 
 
 def test_calendar_is_immutable_and_overrides_are_copied():
@@ -270,6 +301,7 @@ def test_calendar_is_immutable_and_overrides_are_copied():
     cal = WorkCalendar(source)
     source[date(2027, 3, 1)] = (False, "后加")
     assert cal.is_working_day(date(2027, 3, 1))
+    assert cal.overrides == SCHEDULE_2027
     with pytest.raises(AttributeError):
         cal.foo = 1
     with pytest.raises(TypeError):

@@ -107,12 +107,11 @@ def test_late_extension_request_is_accepted_but_flagged():
     assert not d.problems[0].is_error
 
 
-def test_uncovered_year_fails_the_row_with_what_to_add():
+def test_deadline_in_a_provisional_year_is_computed_from_the_law():
+    # 12-29, 12-30, 12-31, (2027-01-01 元旦 off by law), 01-04 … 01-08, 01-11, 01-12
     d = compute_deadline(_task(assigned=date(2026, 12, 28), limit="10个工作日"), CAL, DEFAULT_PARAMS)
-    assert d.due is None
-    assert d.problems[0].location.column == "F"
-    assert "2027年的法定节假日安排尚未内置" in d.problems[0].message
-    # once the clerk adds 2027 to 节假日, the same row works (2027-01-01 off)
-    cal = WorkCalendar({date(2027, 1, 1): (False, "元旦")})
-    d = compute_deadline(_task(assigned=date(2026, 12, 28), limit="10个工作日"), cal, DEFAULT_PARAMS)
-    assert d.due == date(2027, 1, 12)
+    assert d.due == date(2027, 1, 12) and d.problems == ()
+    # years before 2018 stay an error naming the cell
+    d = compute_deadline(_task(assigned=date(2017, 12, 28), limit="10个工作日"), CAL, DEFAULT_PARAMS)
+    assert d.due is None and d.problems[0].location.column == "F"
+    assert d.problems[0].message.startswith("2017年不在工作日历范围内")

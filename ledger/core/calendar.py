@@ -3,10 +3,16 @@
 A working day is a Monday–Friday that is not an official holiday, or a weekend day the State
 Council declared a make-up working day (调休上班). The schedules of every year from 2018 through
 2026 (国务院办公厅关于部分节假日安排的通知) are carried as data in ``ledger/data/holidays.json``;
-the workbook's ``节假日`` sheet adds to or overrides them and is how the clerk supplies a new year.
+the workbook's ``节假日`` sheet adds to or overrides single days of any year.
 
-A computation that needs a year covered by neither raises :class:`YearNotCovered`, whose message
-tells the clerk exactly what to add — the calendar never guesses that a year has no holidays.
+A year after the last built-in one is *provisional* until its schedule is published: its days off
+are those fixed by 《全国年节及纪念日放假办法》 (as amended from 2025) with the law's 补假 rule, as
+computed by the maintained ``holidays`` package (no hand-written lunar table), and it has no 调休
+make-up working days. Rows of the 节假日 sheet add to or override that; they never make a year
+count as published by themselves — only a schedule imported from the State Council notice does
+(`published` years: rows carrying the notice as their 依据 and holding every statutory day).
+Which provisional years a computation went through is recorded by :func:`track_provisional`, so a
+row can say its dates are estimates. Years before 2018 raise :class:`YearNotCovered`.
 
 Deadlines are computed for tens of thousands of rows per run, so each covered year is turned once
 (lazily, then cached) into a sorted list of working-day ordinals; every query is a few bisections.
@@ -16,7 +22,9 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +35,9 @@ from .schema import HOLIDAY_SHEET
 BUILTIN_YEARS = range(2018, 2027)
 """Years whose official schedule is built in (2018..2026 inclusive)."""
 
+LAST_YEAR = 2099
+"""The last year the law's lunar holidays can be computed for (the lunar tables end in 2100)."""
+
 NATURAL_DAYS = "自然日"
 WORKING_DAYS = "工作日"
 DAY_MODES = (NATURAL_DAYS, WORKING_DAYS)
@@ -35,7 +46,7 @@ _DATA_FILE = "holidays.json"
 
 
 class YearNotCovered(Exception):
-    """A computation needed a year that neither the built-in data nor the 节假日 sheet covers."""
+    """A computation needed a year the calendar cannot answer for: before 2018 or after 2099."""
 
     def __init__(self, year: int):
         super().__init__(year)
@@ -43,10 +54,67 @@ class YearNotCovered(Exception):
 
     def __str__(self) -> str:
         y = self.year
-        return (
-            f"{y}年的法定节假日安排尚未内置：请在“{HOLIDAY_SHEET}”工作表中补充{y}年的放假日期"
-            f"（类型填“休”）和调休上班日期（类型填“班”），依据当年国务院办公厅节假日安排通知。"
-        )
+        return (f"{y}年不在工作日历范围内（{BUILTIN_YEARS[0]}—{LAST_YEAR}年）：工作日只能按{BUILTIN_YEARS[0]}年以后的"
+                f"放假安排计算，请核对日期是否填错")
+
+
+def provisional_text(year: int) -> str:
+    """The 程序提示 of a row whose dates went through a provisional year."""
+    return f"{year}年放假安排尚未公布，按法定假日推算，公布后请导入"
+
+
+PROVISIONAL_HINT = "国务院办公厅放假安排通知公布后，运行 ledger holidays 台账.xlsx --import 通知.txt 导入"
+
+
+# ---------------------------------------------------------------------------------------------
+# The law's days (provisional years)
+
+
+def _law_days(year: int, observed: bool) -> dict[date, str]:
+    """Days off fixed by law for a year, with the law's 补假 when `observed`; no schedule-specific
+    days (the package also carries published 调休 and extensions, which are left out here)."""
+    import holidays  # imported only when a provisional year is needed (≈0.1 s)
+
+    cal = holidays.China(years=year, language="zh_CN", observed=observed)
+    days: dict[date, str] = {}
+    for d in sorted(cal):
+        names = [n for n in cal.get_list(d) if "调休" not in n and "延长" not in n]
+        if names:
+            days[d] = "、".join(n.replace("农历除夕", "春节") for n in names)
+    return days
+
+
+@lru_cache(maxsize=32)
+def provisional_days(year: int) -> Mapping[date, str]:
+    """A provisional year's days off: the law's holidays and 补假 (``2027-02-09 → 春节（补假）``)."""
+    return MappingProxyType(_law_days(year, observed=True))
+
+
+@lru_cache(maxsize=64)
+def statutory_days(year: int) -> Mapping[date, str]:
+    """The law's holidays of a year without 补假: every official schedule gives each of them off."""
+    return MappingProxyType(_law_days(year, observed=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# Which provisional years a computation went through
+
+_TRACKING: ContextVar[set[int] | None] = ContextVar("provisional_tracking", default=None)
+
+
+@contextmanager
+def track_provisional() -> Iterator[set[int]]:
+    """``with track_provisional() as years:`` — the provisional years every calendar query inside
+    the block needed (nested blocks each see their own queries, and the outer one sees them too)."""
+    outer = _TRACKING.get()
+    years: set[int] = set()
+    token = _TRACKING.set(years)
+    try:
+        yield years
+    finally:
+        _TRACKING.reset(token)
+        if outer is not None:
+            outer |= years
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,9 +194,13 @@ class WorkCalendar:
     Immutable after construction (the per-year lookup tables it builds lazily are a cache).
     """
 
-    __slots__ = ("_special", "_overrides", "_covered", "_years")
+    __slots__ = ("_special", "_overrides", "_published", "_years", "_estimated")
 
-    def __init__(self, overrides: Mapping[date, tuple[bool, str]] | None = None):
+    def __init__(self, overrides: Mapping[date, tuple[bool, str]] | None = None,
+                 published: Mapping[int, str] | None = None):
+        """`overrides`: the 节假日 sheet's days. `published`: later years whose whole official
+        schedule the sheet holds (year → the notice it came from); every other year after the
+        built-in ones is provisional."""
         clean: dict[date, tuple[bool, str]] = {}
         for d, (working, name) in (overrides or {}).items():
             clean[_as_date(d)] = (bool(working), "" if name is None else str(name))
@@ -136,8 +208,10 @@ class WorkCalendar:
         special.update((d.toordinal(), v) for d, v in clean.items())
         object.__setattr__(self, "_special", special)
         object.__setattr__(self, "_overrides", MappingProxyType(clean))
-        object.__setattr__(self, "_covered", frozenset(BUILTIN_YEARS) | {d.year for d in clean})
+        object.__setattr__(self, "_published", MappingProxyType(
+            {y: s for y, s in (published or {}).items() if y not in BUILTIN_YEARS}))
         object.__setattr__(self, "_years", {})
+        object.__setattr__(self, "_estimated", set())   # provisional years merged into _special
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("WorkCalendar is immutable")
@@ -146,31 +220,52 @@ class WorkCalendar:
         raise AttributeError("WorkCalendar is immutable")
 
     def __repr__(self) -> str:
-        return f"WorkCalendar(covered={sorted(self._covered)}, overrides={len(self._overrides)})"
+        return f"WorkCalendar(published={sorted(self._published)}, overrides={len(self._overrides)})"
 
     @property
     def overrides(self) -> Mapping[date, tuple[bool, str]]:
         """The 节假日 sheet entries this calendar was built with (read-only)."""
         return self._overrides
 
-    @property
-    def covered_years(self) -> frozenset[int]:
-        """Every year the calendar can answer for: built in, or named by an override date."""
-        return self._covered
-
     def covers(self, year: int) -> bool:
-        """True when the year is built in or at least one override date falls in it."""
-        return year in self._covered
+        """True when the calendar can answer for the year (2018 … 2099), provisionally or not."""
+        return BUILTIN_YEARS[0] <= year <= LAST_YEAR
+
+    def is_provisional(self, year: int) -> bool:
+        """A year after the built-in ones whose official schedule has not been imported."""
+        return year > BUILTIN_YEARS[-1] and year not in self._published
+
+    def source(self, year: int) -> tuple[str, str]:
+        """Where the year's days come from: ("内置", 文号) / ("节假日表", 依据) / ("推算", "")."""
+        if year in BUILTIN_YEARS:
+            return "内置", builtin_source(year) or ""
+        if year in self._published:
+            return "节假日表", self._published[year]
+        return "推算", ""
 
     def _require(self, year: int) -> None:
-        if year not in self._covered:
+        if not self.covers(year):
             raise YearNotCovered(year)
+        if self.is_provisional(year):
+            tracking = _TRACKING.get()
+            if tracking is not None:
+                tracking.add(year)
+            if year not in self._estimated:
+                self._estimate(year)
+
+    def _estimate(self, year: int) -> None:
+        """Merge a provisional year's law days into the lookup (sheet rows keep precedence)."""
+        special = self._special
+        for d, name in provisional_days(year).items():
+            if d not in self._overrides:
+                special[d.toordinal()] = (False, name)
+        self._estimated.add(year)
 
     def _working_days(self, year: int) -> list[int]:
         """Sorted ordinals of the year's working days (built once per year, then cached)."""
+        self._require(year)
         days = self._years.get(year)
         if days is None:
-            self._require(year)
             special = self._special
             first = date(year, 1, 1).toordinal()
             last = date(year, 12, 31).toordinal()
@@ -184,7 +279,7 @@ class WorkCalendar:
         return days
 
     def is_working_day(self, d: date) -> bool:
-        """Whether d is a working day; raises YearNotCovered when d's year is not covered."""
+        """Whether d is a working day; raises YearNotCovered when d's year is outside the calendar."""
         d = _as_date(d)
         self._require(d.year)
         entry = self._special.get(d.toordinal())
@@ -193,7 +288,7 @@ class WorkCalendar:
     def day_name(self, d: date) -> str | None:
         """The holiday or make-up day's name (e.g. 春节), None for an ordinary day.
 
-        Raises YearNotCovered when d's year is not covered (we cannot know it is ordinary).
+        Raises YearNotCovered when d's year is outside the calendar.
         """
         d = _as_date(d)
         self._require(d.year)
@@ -203,8 +298,8 @@ class WorkCalendar:
     def add_working_days(self, start: date, n: int) -> date:
         """The N-th working day after start ("N 个工作日内"; start itself is not counted).
 
-        n == 0 returns start unchanged; n < 0 is a ValueError. Raises YearNotCovered for the
-        first uncovered year the count would need.
+        n == 0 returns start unchanged; n < 0 is a ValueError. Raises YearNotCovered when the
+        count would need a year outside the calendar.
         """
         start = _as_date(start)
         if n < 0:

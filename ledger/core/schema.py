@@ -158,7 +158,10 @@ LOG_HEADERS: tuple[tuple[str, float], ...] = (
     ("逾期天数", 9),
     ("签发人", 14),
     ("批次", 22),
+    ("应办结日期依据", 26),
 )
+LOG_OPTIONAL_KEYS = frozenset({"basis"})
+"""Log fields an older 督办记录 may lack: the column is added only when a notice has a value for it."""
 
 UNIT_HEADERS: tuple[tuple[str, tuple[str, ...], float], ...] = (
     ("单位名称", ("单位", "名称"), 20),
@@ -169,7 +172,8 @@ UNIT_HEADERS: tuple[tuple[str, tuple[str, ...], float], ...] = (
 )
 
 PARAM_HEADERS = ("参数", "值", "说明")
-HOLIDAY_HEADERS = ("日期", "类型", "名称")
+HOLIDAY_HEADERS = ("日期", "类型", "名称", "依据")
+HOLIDAY_BASIS_ALIASES = ("来源", "文号")
 
 # 参数设置 defaults (SPEC §2.5, from seed 004 unless noted): key → (default, kind, note).
 # kind: text | int | days (non-negative int) | daymode | bool | pattern | percent

@@ -17,7 +17,7 @@ from .reader import Book, find_header
 from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, normalize_header
 from .units import split_units
 
-LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch")
+LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch", "basis")
 """The field of each LOG_HEADERS column, in order (the order of Notice.as_row)."""
 _ALIASES = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, LOG_KEYS)}
 
@@ -34,10 +34,23 @@ class Notice:
     signer: str
     batch: str
     row: int | None = None          # physical row in 督办记录 (None for notices of this run)
+    basis: str = ""                 # 应办结日期依据: set when D was estimated (a provisional year)
+
+    @property
+    def on_provisional_deadline(self) -> bool:
+        return PROVISIONAL_MARK in self.basis
 
     def as_row(self) -> tuple:
         return (self.number, self.task_id, self.color, self.issued, "、".join(self.units),
-                self.deadline, self.overdue_days, self.signer, self.batch)
+                self.deadline, self.overdue_days, self.signer, self.batch, self.basis)
+
+
+PROVISIONAL_MARK = "推算"
+
+
+def provisional_basis(years) -> str:
+    """The log's 应办结日期依据 of a notice whose D went through provisional years."""
+    return f"按法定假日推算（{'、'.join(f'{y}年' for y in sorted(years))}放假安排未公布）"
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,7 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
             units=tuple(split_units(raw("units"))), deadline=deadline,
             overdue_days=int(overdue) if isinstance(overdue, (int, float)) and not isinstance(overdue, bool) else None,
             signer=str(raw("signer")).strip(), batch=_batch_text(raw("batch")), row=r,
+            basis="" if is_blank(raw("basis")) else str(raw("basis")).strip(),
         ))
     seen: dict[str, int] = {}
     for n in notices:

@@ -1,0 +1,56 @@
+"""Rows whose dates rest on a provisional year, and notices issued on a D that later moved
+(SPEC §3.1; issue “the calendar never runs out”).
+
+Until the State Council publishes a year's schedule, the calendar estimates it from the law. A
+row whose D, 剩余工作日 or next-colour date went through such a year is evaluated normally but
+says so. A notice issued on an estimated D carries that in the log; once the official schedule
+moves the D, a notice that would not have been due on the official calendar is pointed out — the
+log itself is never changed (numbers are never deleted or reused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ..core.calendar import PROVISIONAL_HINT, WorkCalendar, YearNotCovered, provisional_text
+from ..core.errors import Problem, Severity
+from ..reading.notice_log import Notice
+from ..reading.params import COLOR_NAMES, Params
+from ..reading.tasks import Task
+
+
+def provisional_warnings(task: Task, years: Iterable[int]) -> tuple[Problem, ...]:
+    """One 程序提示 per provisional year the row's dates went through."""
+    return tuple(task.problem(None, provisional_text(y), PROVISIONAL_HINT, Severity.WARNING) for y in sorted(years))
+
+
+def was_due(notice: Notice, D: date, params: Params, cal: WorkCalendar) -> bool:
+    """Whether the notice's colour was due on its issue date for deadline D (SPEC §3.3: 蓝 from
+    D + 蓝色督办 days, 黄 and 红 never before D + 黄色督办 days)."""
+    key = "蓝色督办" if notice.color == "蓝" else "黄色督办"
+    try:
+        return notice.issued >= cal.add_days(D, params.int(key), params.day_mode)
+    except YearNotCovered:
+        return True          # cannot tell: do not accuse a notice
+
+
+def moved_notices(task: Task, D: date | None, history: Iterable[Notice], params: Params,
+                  cal: WorkCalendar) -> tuple[Notice, ...]:
+    """Notices issued on an estimated D that differs from today's D and that today's D would not
+    have called for."""
+    if D is None:
+        return ()
+    return tuple(n for n in history
+                 if n.on_provisional_deadline and n.deadline is not None and n.deadline != D
+                 and not was_due(n, D, params, cal))
+
+
+def moved_warning(task: Task, notice: Notice, D: date) -> Problem:
+    return task.problem(
+        None,
+        f"{notice.number}（{notice.issued.isoformat()}发出）是按推算的应办结日期{notice.deadline.isoformat()}发出的，"  # type: ignore[union-attr]
+        f"按已公布的放假安排应办结日期为{D.isoformat()}，该{COLOR_NAMES[notice.color]}督办单发出时尚不应发",
+        "请核实并向被督办单位说明；督办记录中的这份督办单保留，不删除、不改号",
+        Severity.WARNING,
+    )
