@@ -7,6 +7,7 @@
     ledger restore 台账.xlsx [--pick N]        list backups / put one back
     ledger report 台账.xlsx --period 2026Q3    通报 for a month / quarter / half / year
     ledger shortcut 台账.xlsx [--out DIR]      desktop launcher for the weekly run
+    ledger holidays 台账.xlsx [--import 通知.txt]  calendar sources per year / import a new schedule
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -82,7 +83,30 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     sc.add_argument("--out", type=Path, default=None, help="输出文件夹（默认为台账旁的“督办输出”）")
     sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
+    _holidays_parser(sub)
     return p
+
+
+def _holidays_parser(sub) -> None:
+    hd = sub.add_parser("holidays", help="查看各年工作日历的来源，或导入国务院办公厅放假安排通知",
+                        description="不加 --import 时列出各年放假安排的来源（内置文号 / 节假日表 / 按法定假日推算）；"
+                                    "加 --import 时读取通知全文（.txt、.html，或“-”从标准输入读入），核对后写入“节假日”表。")
+    hd.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    hd.add_argument("--import", dest="notices", action="append", default=None, metavar="通知",
+                    help="通知全文文件；调整、延长假期的通知可再加一个 --import（放在原通知之后）")
+
+
+def _holidays(args: argparse.Namespace, today: date) -> int:
+    """`ledger holidays`: the library does the work; LedgerError reaches main's handler (exit 2)."""
+    from .holiday_import import import_notice, list_sources, notice_text, read_notice_file, report_text
+
+    if not args.notices:
+        print(list_sources(args.workbook, today))
+        return 0
+    texts = [notice_text(sys.stdin.buffer.read(), "-") if name == "-" else read_notice_file(Path(name))
+             for name in args.notices]
+    print(report_text(args.workbook, import_notice(args.workbook, texts, today)))
+    return 0
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
             print(usage_text(written, args.workbook, args.out))
             return 0
+        if args.command == "holidays":
+            return _holidays(args, today)
         if args.command == "run":
             from .batch import run_weekly
 

@@ -31,9 +31,10 @@ class HolidayRows:
     days: dict[date, tuple[bool, str]] = field(default_factory=dict)
     published: dict[int, str] = field(default_factory=dict)
     rows: dict[date, int] = field(default_factory=dict)      # day → physical row
+    basis: dict[date, str] = field(default_factory=dict)     # day → 依据, where filled
 
 
-def _aliases() -> dict[str, str]:
+def holiday_aliases() -> dict[str, str]:
     aliases = {normalize_header(h): k for h, k in zip(HOLIDAY_HEADERS, _KEYS)}
     aliases.update((normalize_header(h), "basis") for h in HOLIDAY_BASIS_ALIASES)
     return aliases
@@ -57,7 +58,7 @@ def read_holidays(book: Book) -> tuple[HolidayRows, list[Problem]]:
     basis: dict[date, str] = {}
     if sheet is None:
         return HolidayRows(), problems
-    header = find_header(sheet, _aliases(), problems, min_matches=2)
+    header = find_header(sheet, holiday_aliases(), problems, min_matches=2)
     if header is None or not {"date", "kind"} <= header.columns.keys():
         problems.append(Problem(Location(sheet.name, 1), "找不到“日期”“类型”表头",
                                 "请在前10行内设置表头：日期、类型、名称、依据"))
@@ -88,4 +89,4 @@ def read_holidays(book: Book) -> tuple[HolidayRows, list[Problem]]:
         overrides[day] = (kind, name)
         if bcol is not None and not is_blank(sheet.value(r, bcol)):
             basis[day] = str(sheet.value(r, bcol)).strip()
-    return HolidayRows(overrides, published_years(overrides, basis), rows), problems
+    return HolidayRows(overrides, published_years(overrides, basis), rows, basis), problems
