@@ -15,6 +15,7 @@ them and flags notices that had been issued on an estimated deadline that moved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,15 +41,23 @@ def notice_text(data: bytes, name: str = "") -> str:
     if name.lower().endswith((".html", ".htm")) or b"<html" in head or b"<body" in head or b"<p" in head:
         from lxml import html
 
+        # lxml honours a <meta charset>; without one it would guess Latin-1, so decode first
+        source = data if re.search(rb"charset\s*=", head) else _decode(data, name)
+        if isinstance(source, str):
+            source = re.sub(r"^\s*<\?xml[^>]*>", "", source)
         try:
-            doc = html.document_fromstring(data)
-        except (ValueError, Exception):  # lxml raises ParserError (a ValueError) on empty pages
+            doc = html.document_fromstring(source)
+        except Exception:  # lxml raises ParserError (a ValueError) and others on pages it cannot read
             raise LedgerError(f"“{name or '输入'}”不是可读的网页：请把通知全文复制到文本文件后重试。") from None
         for bad in doc.xpath("//script|//style"):
             bad.drop_tree()
         for block in doc.xpath("//p|//br|//div|//h1|//h2|//h3|//li|//tr"):
             block.tail = "\n" + (block.tail or "")
         return doc.text_content()
+    return _decode(data, name)
+
+
+def _decode(data: bytes, name: str) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -98,7 +107,10 @@ class YearSource:
 
 def year_sources(rows: HolidayRows, today: date) -> list[YearSource]:
     cal = WorkCalendar(rows.days, rows.published)
-    last = max([BUILTIN_YEARS[-1] + 1, today.year + 1, *(d.year for d in rows.days)])
+    first_estimated = BUILTIN_YEARS[-1] + 1
+    while first_estimated in rows.published:
+        first_estimated += 1
+    last = max([first_estimated, today.year + 1, *(d.year for d in rows.days)])
     out = []
     for year in range(BUILTIN_YEARS[0], last + 1):
         kind, source = cal.source(year)
@@ -269,10 +281,10 @@ def _ranges(days: tuple[date, ...]) -> str:
 
 def notice_table(notice: HolidayNotice) -> list[str]:
     wd = "一二三四五六日"
-    lines = [f"{notice.title}（{notice.source}）：", "  节日            放假                        调休上班"]
+    lines = [f"{notice.title}（{notice.source}）："]
     for a in notice.arrangements:
-        work = "、".join(f"{d.month}月{d.day}日（周{wd[d.weekday()]}）" for d in a.workdays) or "—"
-        lines.append(f"  {a.name:<10}  {_ranges(a.holidays)}（{len(a.holidays)}天）  {work}")
+        work = "、".join(f"{d.month}月{d.day}日（周{wd[d.weekday()]}）" for d in a.workdays) or "无"
+        lines.append(f"  {a.name}：放假 {_ranges(a.holidays)}（{len(a.holidays)}天）；调休上班 {work}")
     return lines
 
 
