@@ -146,6 +146,9 @@ def report_json(report) -> dict:
             "issued": [{"number": n.number, "task_id": n.task_id, "color": n.color, "units": list(n.units),
                         "deadline": n.deadline.isoformat() if n.deadline else None,
                         "overdue_days": n.overdue_days} for n in outcome.new_notices],
+            "provisional_years": list(outcome.provisional_years),
+            "moved_notices": [{"number": n.number, "task_id": n.task_id, "deadline_then": n.deadline.isoformat()
+                               if n.deadline else None, "deadline_now": D.isoformat()} for n, D in outcome.moved],
         })
         data["problems"] += [_problem_json(p) for e in outcome.evaluations for p in e.problems]
     return data

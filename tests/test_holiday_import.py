@@ -20,6 +20,7 @@ from conftest import task, write_ledger
 from ledger.batch import run_weekly
 from ledger.cli import main
 from ledger.holiday_import import import_notice, list_sources, notice_text
+from ledger.summary import report_json
 
 # Written for the test in the official format; the real 2027 notice is not yet published.
 NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知
@@ -163,6 +164,9 @@ def test_weekly_runs_across_the_year_boundary_then_the_notice_imported(ledger, t
     assert all(ESTIMATED not in (v["程序提示"] or "") for v in s.values())
     assert "放假安排公布后应办结日期改变、发出时尚不应发的督办单（1 份，督办记录保留不改）：" in r3.text
     assert "  蓝督〔2027〕1号  任务B  2027-02-15发出  应办结日期 2027-02-15 → 2027-02-16" in r3.text
+    assert report_json(r3)["moved_notices"] == [{"number": "蓝督〔2027〕1号", "task_id": "B",
+                                                 "deadline_then": "2027-02-15", "deadline_now": "2027-02-16"}]
+    assert report_json(r1)["provisional_years"] == [2027]
     # the ladder goes on: B overdue since 2-16, 黄 on 2-21 and later; nothing renumbered or removed
     assert [(n.number, n.task_id, n.basis) for n in r3.outcome.new_notices] == [("黄督〔2027〕4号", "B", "")]
     assert [r[0] for r in rows(ledger, "督办记录")[1:]] == [
