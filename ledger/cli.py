@@ -227,7 +227,11 @@ def _show(args: argparse.Namespace, report) -> None:
         lines = [f"未能运行：{report.error.message}"] if report.error and not report.outcome else []
         problems = list(report.error.problems) if report.error else []
         if report.outcome is not None:
-            problems += [p for e in report.outcome.evaluations for p in e.problems]
+            from .summary import row_attention
+
+            note, rows = row_attention(report.outcome)
+            lines += note
+            problems += rows
         lines += [f"  {p.text()}" for p in problems]
         if lines:
             print("\n".join(lines))

@@ -100,6 +100,13 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     return Summary(head, outcome.state_counts(), issued_title, notices, tuple(lines), tuple(tail))
 
 
+def row_attention(outcome: Outcome) -> tuple[list[str], list[Problem]]:
+    """For `--quiet`: the provisional years said once, and every other row problem."""
+    estimated = {provisional_text(y) for y in outcome.provisional_years}
+    rows = [p for e in outcome.evaluations for p in e.problems if p.message not in estimated]
+    return provisional_lines(outcome)[:1], rows
+
+
 def provisional_lines(outcome: Outcome) -> list[str]:
     """The provisional years, named once, and the notices an official schedule showed were early."""
     lines: list[str] = []

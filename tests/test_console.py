@@ -75,7 +75,11 @@ def test_json_output_schema(sample, tmp_path):
     data = json.loads(r.stdout.decode("utf-8"))
     assert set(data) == {"exit_code", "written", "message", "problems", "out_dir", "backup", "run_date",
                          "workbook", "tasks", "states", "issued", "provisional_years", "moved_notices"}
-    assert (data["provisional_years"], data["moved_notices"]) == ([], [])
+    # rows 6, 9 and 14 (年底前, 第四季度, 12月底: D 2026-12-31) have their 黄 date in 2027 (D + 5 days),
+    # estimated until 2027 is published
+    assert (data["provisional_years"], data["moved_notices"]) == ([2027], [])
+    estimated = [p["row"] for p in data["problems"] if p["message"].startswith("2027年放假安排尚未公布")]
+    assert estimated == [6, 9, 14]
     assert (data["exit_code"], data["written"], data["tasks"], data["run_date"]) == (1, True, 42, "2026-11-23")
     assert len(data["issued"]) == 13
     assert set(data["issued"][0]) == {"number", "task_id", "color", "units", "deadline", "overdue_days"}
@@ -91,7 +95,9 @@ def test_quiet_prints_only_what_needs_attention(sample, tmp_path):
     r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), "--quiet")
     lines = r.stdout.decode("utf-8").splitlines()
     assert r.returncode == 1 and r.stderr == b""
-    assert len(lines) == 5 and all(line.strip().startswith("督办台账!") for line in lines)
+    # the estimated year is said once, not once per row
+    assert lines[0].startswith("2027年放假安排尚未公布：3 项任务")
+    assert len(lines) == 6 and all(line.strip().startswith("督办台账!") for line in lines[1:])
 
 
 POSIX_ONLY = {"fcntl", "pwd", "grp", "resource", "termios", "tty", "pty", "posix", "crypt"}

@@ -65,6 +65,8 @@ TASKS = [
     # 20 working days after Mon 2027-01-04: 1-29 is the 19th, 2-1 the 20th → D 2027-02-01;
     # officially Sunday 1-31 is the 20th → D 2027-01-31
     task("E", date(2027, 1, 4), "20个工作日"),
+    # done in 2026: 11-3 … 11-6, 11-9 → D 2026-11-09; nothing of it needs 2027
+    task("F", date(2026, 11, 2), "5个工作日", 办结日期=date(2026, 11, 5)),
 ]
 
 
@@ -101,13 +103,15 @@ def test_weekly_runs_across_the_year_boundary_then_the_notice_imported(ledger, t
         "C": (date(2026, 12, 8), "逾期", ""),
         "D": (date(2027, 3, 31), "未到期", 53),       # Jan 14, Feb 20 − 4 off, Mar 23
         "E": (date(2027, 2, 1), "未到期", 15),        # 1-12…15, 18…22, 25…29, 2-1
+        "F": (date(2026, 11, 9), "按时办结", ""),
     }
     assert "数据有误" not in r1.text
-    for k in "ABDE":
+    # C's D is in 2026, but its next colour (红 from 1-21) is a date of 2027
+    for k in "ABCDE":
         assert ESTIMATED in s[k]["程序提示"], k
-    assert s["C"]["程序提示"] in ("", None)           # nothing of C's went through 2027
+    assert s["F"]["程序提示"] in ("", None)           # nothing of F's went through 2027
     assert r1.text.count("2027年放假安排尚未公布") == 1
-    assert "2027年放假安排尚未公布：4 项任务的应办结日期、剩余工作日或督办日期按法定假日推算（不含调休）" in r1.text
+    assert "2027年放假安排尚未公布：5 项任务的应办结日期、剩余工作日或督办日期按法定假日推算（不含调休）" in r1.text
     assert [(n.number, n.task_id, n.basis) for n in r1.outcome.new_notices] == [("黄督〔2027〕1号", "C", "")]
 
     # --- 2027-02-15: still provisional; notices issued on estimated deadlines -----------------
@@ -154,10 +158,11 @@ def test_weekly_runs_across_the_year_boundary_then_the_notice_imported(ledger, t
     s = status(ledger)
     assert {k: v["应办结日期"] for k, v in s.items()} == {
         "A": date(2027, 1, 12), "B": date(2027, 2, 16), "C": date(2026, 12, 8), "D": date(2027, 3, 31),
-        "E": date(2027, 1, 31)}
+        "E": date(2027, 1, 31), "F": date(2026, 11, 9)}
     assert s["D"]["剩余工作日"] == 27                   # 2-23…26, and March's 23
     # B: 蓝 went out on 2-15 for an estimated D of 2-15; officially D is 2-16, so it was early.
-    # E's D moved too (2-01 → 1-31) but its 黄 of 2-15 was due either way: not flagged.
+    # E's D moved too (2-01 → 1-31) but its 黄 of 2-15 was due either way (黄 from 1-31 + 5 = 2-5,
+    # a day off until Monday 2-15): not flagged.
     assert [(n.number, d) for n, d in r3.outcome.moved] == [("蓝督〔2027〕1号", date(2027, 2, 16))]
     assert ("蓝督〔2027〕1号（2027-02-15发出）是按推算的应办结日期2027-02-15发出的，按已公布的放假安排应办结日期为"
             "2027-02-16，该蓝色督办单发出时尚不应发") in s["B"]["程序提示"]
@@ -167,7 +172,7 @@ def test_weekly_runs_across_the_year_boundary_then_the_notice_imported(ledger, t
     assert report_json(r3)["moved_notices"] == [{"number": "蓝督〔2027〕1号", "task_id": "B",
                                                  "deadline_then": "2027-02-15", "deadline_now": "2027-02-16"}]
     assert report_json(r1)["provisional_years"] == [2027]
-    # the ladder goes on: B overdue since 2-16, 黄 on 2-21 and later; nothing renumbered or removed
+    # the ladder goes on: B overdue since 2-16, 黄 from 2-21 (a Sunday: 2-22); nothing renumbered or removed
     assert [(n.number, n.task_id, n.basis) for n in r3.outcome.new_notices] == [("黄督〔2027〕4号", "B", "")]
     assert [r[0] for r in rows(ledger, "督办记录")[1:]] == [
         "黄督〔2027〕1号", "黄督〔2027〕2号", "蓝督〔2027〕1号", "红督〔2027〕1号", "黄督〔2027〕3号", "黄督〔2027〕4号"]

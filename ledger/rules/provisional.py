@@ -15,9 +15,11 @@ from datetime import date
 
 from ..core.calendar import PROVISIONAL_HINT, WorkCalendar, YearNotCovered, provisional_text
 from ..core.errors import Problem, Severity
+from ..core.schema import Color
 from ..reading.notice_log import Notice
 from ..reading.params import COLOR_NAMES, Params
 from ..reading.tasks import Task
+from .ladder import next_rungs
 
 
 def provisional_warnings(task: Task, years: Iterable[int]) -> tuple[Problem, ...]:
@@ -26,13 +28,14 @@ def provisional_warnings(task: Task, years: Iterable[int]) -> tuple[Problem, ...
 
 
 def was_due(notice: Notice, D: date, params: Params, cal: WorkCalendar) -> bool:
-    """Whether the notice's colour was due on its issue date for deadline D (SPEC §3.3: 蓝 from
-    D + 蓝色督办 days, 黄 and 红 never before D + 黄色督办 days)."""
-    key = "蓝色督办" if notice.color == "蓝" else "黄色督办"
+    """Whether the notice's colour could have been issued on its date for deadline D, as the ladder
+    has it (SPEC §3.3): never before D; 蓝 from its rung; 黄 and 红 never before 黄's rung from D."""
     try:
-        return notice.issued >= cal.add_days(D, params.int(key), params.day_mode)
+        first = {r.color: r.on for r in next_rungs(None, None, D, False, params, cal)}
     except YearNotCovered:
         return True          # cannot tell: do not accuse a notice
+    need = first[Color.BLUE] if notice.color == Color.BLUE else first[Color.YELLOW]
+    return notice.issued >= max(D, need)
 
 
 def moved_notices(task: Task, D: date | None, history: Iterable[Notice], params: Params,
