@@ -224,3 +224,40 @@ def test_a_partial_year_in_the_sheet_is_still_estimated(tmp_path):
     assert e.deadline.due == date(2027, 2, 16)
     assert [p.message for p in e.problems] == [ESTIMATED]
     assert r.outcome.provisional_years == (2027,)
+
+
+def test_an_older_log_gains_the_basis_column_only_when_a_notice_needs_it(tmp_path):
+    # a log written before the 应办结日期依据 column existed: C's 黄 of 2026-12-14 (D 2026-12-08)
+    old_log = [("黄督〔2026〕1号", "C", "黄", date(2026, 12, 14), "县财政局", date(2026, 12, 8), 6, "常务副县长",
+                "2026-12-14")]
+    path = write_ledger(tmp_path / "台账.xlsx", [TASKS[1], TASKS[2]], log=old_log)
+    # 2027-01-11: C's 红 (12-14 + 10 days = 12-24) on a D of 2026: nothing estimated is logged
+    run_weekly(path, date(2027, 1, 11), tmp_path / "out")
+    assert len(rows(path, "督办记录")[0]) == 9
+    # 2027-02-15: B's 蓝 on its estimated D; C's next 红 (1-11 + 10 days) on its 2026 D
+    run_weekly(path, date(2027, 2, 15), tmp_path / "out")
+    log = rows(path, "督办记录")
+    assert log[0][9] == "应办结日期依据"
+    assert [(r[0], r[9]) for r in log[1:]] == [
+        ("黄督〔2026〕1号", ""), ("红督〔2027〕1号", ""),
+        ("蓝督〔2027〕1号", "按法定假日推算（2027年放假安排未公布）"), ("红督〔2027〕2号", "")]
+
+
+def test_import_refused_while_the_workbook_is_open(tmp_path, capsys):
+    path = write_ledger(tmp_path / "台账.xlsx", TASKS)
+    (tmp_path / "~$台账.xlsx").write_bytes(b"")
+    notice = tmp_path / "通知.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    before = path.read_bytes()
+    assert main(["holidays", str(path), "--import", str(notice)]) == 2
+    assert "正在被 Excel/WPS 或其他程序打开" in capsys.readouterr().out
+    assert path.read_bytes() == before
+
+
+def test_a_day_the_notice_settles_otherwise_is_corrected_in_place(tmp_path):
+    # the clerk had guessed Saturday 2-20 off; the notice makes it a make-up working day
+    path = write_ledger(tmp_path / "台账.xlsx", TASKS, holidays=[(date(2027, 2, 20), "休", "猜测")])
+    report = import_notice(path, [NOTICE_2027], date(2027, 1, 11))
+    assert report.corrected == (date(2027, 2, 20),) and report.added == 33
+    sheet = rows(path, "节假日")
+    assert sheet[1] == [date(2027, 2, 20), "班", "春节", "国办发明电〔2026〕8号"]
