@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
@@ -30,7 +30,6 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
-from .schema import HOLIDAY_SHEET
 
 BUILTIN_YEARS = range(2018, 2027)
 """Years whose official schedule is built in (2018..2026 inclusive)."""
