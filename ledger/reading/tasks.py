@@ -245,26 +245,29 @@ class _Layout:
 
     A heading has no 交办日期 and no unit, and only text in the table's first three columns; it
     is numbered like a heading (一、 （二） 第三部分), or merged across the row, or lies left of the
-    task content column outside every field (in 序号, say). A footer starts with 合计/填表人：… and has no 交办日期 and no unit."""
+    task content column outside every field (in 序号, say). A footer starts with 合计/填表人：… and has no unit."""
 
     def __init__(self, header: HeaderMap):
         first = min(header.texts, default=1)
         self.first_cells = first + 2
         self.content = header.columns.get("content", first)
         self.fields = set(header.columns.values())
+        self.lead = header.columns.get("lead", 0) or 10**6
         self.blank_keys = [header.columns[k] for k in ("assigned", "lead") if k in header.columns]
         self.wide: set[tuple[int, int]] = set()       # (row, first col) of merges ≥ 3 columns wide
 
     def kind(self, row: list, r: int | None = None) -> tuple[str, str]:
         width = len(row)
-        if any(c <= width and not _blank(row[c - 1]) for c in self.blank_keys):
+        if self.lead <= width and not _blank(row[self.lead - 1]):
             return "task", ""
         filled = [(c + 1, v) for c, v in enumerate(row) if not _blank(v)]
         if not filled:
             return "task", ""
         first_text = str(filled[0][1]).strip()
-        if _FOOTER.match(normalize_text(first_text)):
-            return "footer", first_text
+        if isinstance(filled[0][1], str) and _FOOTER.match(normalize_text(first_text)):
+            return "footer", first_text     # 填表人：… may be followed by 审核人：… in any column
+        if any(c <= width and not _blank(row[c - 1]) for c in self.blank_keys):
+            return "task", ""
         if any(not isinstance(v, str) or c > self.first_cells for c, v in filled):
             return "task", ""
         text = " ".join(str(v).strip() for _, v in filled)
