@@ -171,7 +171,10 @@ def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]],
         sheet = book.get(name)
         found: list[Problem] = []
         header = find_header(sheet, aliases, found) if sheet is not None else None
-        if header is None:
+        if header is None:      # two task headers are enough to say what the sheet lacks
+            header = find_header(sheet, aliases, [], min_matches=2) if sheet is not None else None
+            if header is not None:
+                incomplete.append((name, tuple(f.header for f in _REQUIRED if f.key not in header.columns)))
             continue
         missing = tuple(f.header for f in _REQUIRED if f.key not in header.columns)
         if missing:
