@@ -439,3 +439,30 @@ def test_progress_that_says_done(text, done):
     from ledger.rules.escalation import says_done
 
     assert says_done(text) is done
+
+
+def test_ids_are_unique_across_task_sheets(tmp_path):
+    book = _book(tmp_path, {
+        "甲": [["编号", *HDR[1:]], ["A-1", "甲任务", "县财政局", D(2026, 11, 2), "11月完成"]],
+        "乙": [["编号", *HDR[1:]], ["Ａ-1", "乙任务", "县财政局", D(2026, 11, 2), "11月完成"]],
+    })
+    r = check_workbook(book, D(2026, 11, 16))
+    assert r.exit_code == 1
+    assert [p.text() for e in r.outcome.evaluations for p in e.problems] == [
+        "甲!A2 任务编号“A-1”与“乙”第2行重复：任务编号不得重复，请修改其中一行。",
+        "乙!A2 任务编号“A-1”与“甲”第2行重复：任务编号不得重复，请修改其中一行。"]
+
+
+def test_settings_for_task_sheets_and_id_format_are_checked(tmp_path):
+    book = _book(tmp_path, {
+        "甲": [HDR, [1, "甲任务", "县财政局", D(2026, 11, 2), "11月完成"]],
+        "参数设置": [["参数", "值", "说明"], ["任务编号格式", "DB-{序号}", ""]],
+    })
+    r = check_workbook(book, D(2026, 11, 16))
+    assert r.exit_code == 2 and "参数“任务编号格式”的值“DB-{序号}”无法识别" in r.text
+    book = _book(tmp_path, {
+        "甲": [HDR, [1, "甲任务", "县财政局", D(2026, 11, 2), "11月完成"]],
+        "参数设置": [["参数", "值", "说明"], ["任务工作表", "甲、丙", ""]],
+    })
+    r = check_workbook(book, D(2026, 11, 16))
+    assert r.exit_code == 2 and "参数“任务工作表”中的“丙”不是本工作簿的工作表" in r.text
