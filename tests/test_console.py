@@ -74,7 +74,8 @@ def test_json_output_schema(sample, tmp_path):
     assert r.returncode == 1 and r.stderr == b""          # no progress lines mixed into JSON
     data = json.loads(r.stdout.decode("utf-8"))
     assert set(data) == {"exit_code", "written", "message", "problems", "out_dir", "backup", "run_date",
-                         "workbook", "tasks", "states", "issued"}
+                         "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued"}
+    assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]
     assert (data["exit_code"], data["written"], data["tasks"], data["run_date"]) == (1, True, 42, "2026-11-23")
     assert len(data["issued"]) == 13
     assert set(data["issued"][0]) == {"number", "task_id", "color", "units", "deadline", "overdue_days"}
