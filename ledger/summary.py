@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core.errors import LedgerError, Problem, column_letter
-from .core.schema import FIELDS_BY_KEY, ID_HEADER, STATUS_NAMES, UNUSED_HEADERS, UNVERIFIED_DONE, normalize_header
+from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, UNVERIFIED_DONE, normalize_header
 from .reading.notice_log import Notice
 from .reading.params import COLOR_NAMES
 from .pipeline import Outcome
@@ -110,6 +110,7 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
 
 _STATUS = {normalize_header(h) for h in STATUS_NAMES}
 _UNUSED = {normalize_header(h) for h in UNUSED_HEADERS}
+_FIELD_HEADERS = {f.key: f.header for f in TASK_FIELDS}
 
 
 def understood(outcome: Outcome) -> list[dict]:
@@ -121,7 +122,7 @@ def understood(outcome: Outcome) -> list[dict]:
         columns = []
         for c, text in ts.header.texts.items():
             norm = normalize_header(text)
-            meaning = (FIELDS_BY_KEY[keys[c]].header if c in keys else "状态列（本工具写入）" if norm in _STATUS
+            meaning = (_FIELD_HEADERS[keys[c]] if c in keys else "状态列（本工具写入）" if norm in _STATUS
                        else "不使用" if norm in _UNUSED else "保留不动")
             columns.append({"column": column_letter(c), "header": text, "meaning": meaning})
         adds = ([] if "id" in ts.header.columns else [ID_HEADER]) + \

@@ -86,7 +86,7 @@ A_RUN2 = dict(A_RUN1, **{   # 2026-11-30; the clerk filled 办结日期 2026-04-
 })
 A_RUN3 = dict(A_RUN2, **{   # 2026-12-07
     "DB2026-007": (JUN30, "逾期", "红", "红"),
-    "DB2026-008": (NOV30, "逾期", "黄", "黄"),                      # 黄 due 11-30 + 5 = 12-05
+    "DB2026-008": (NOV30, "逾期", "黄", "黄"),                      # 黄 due 11-30 + 5 = Sat 12-05 → Mon 12-07
     "DB2026-009": (MAR26, "逾期", "红", "红"),
     "DB2026-011": (NOV30, "逾期", "黄", "黄"),
 })
@@ -125,7 +125,7 @@ def test_seed_003_ledger_three_weekly_runs(tmp_path):
     assert issued(r2) == [("蓝督〔2026〕1号", "DB2026-008"), ("蓝督〔2026〕2号", "DB2026-011")]
     nxt = {e.task.id: e.next_step for e in r2.outcome.evaluations}
     assert nxt["DB2026-007"] == "2026-12-03 起发红色督办单"
-    assert nxt["DB2026-008"] == "2026-12-05 起发黄色督办单"
+    assert nxt["DB2026-008"] == "2026-12-07 起发黄色督办单"        # D + 5 = Sat 12-05 → Monday
 
     r3 = run_weekly(book, D(2026, 12, 7), tmp_path / "out")
     assert table(r3) == A_RUN3
@@ -206,7 +206,7 @@ def test_category_ledger_three_weekly_runs(tmp_path):
         "DB2026-007": (None, "持续推进", None, None),
         "DB2026-002": (D(2026, 11, 16), "待核实办结", None, None),     # 10个工作日 from 11-02
         "DB2026-005": (D(2026, 11, 12), "逾期", "蓝", "蓝"),           # 5个工作日 from Thu 11-05
-        "DB2026-008": (D(2026, 11, 30), "按时办结", None, None),       # 2026.11.30前完成, done 11-27
+        "DB2026-008": (D(2026, 11, 30), "按时办结", None, None),       # 2026.11.30前完成, done 11-13
     }
     assert issued(r1) == [("蓝督〔2026〕1号", "DB2026-005")]
     ev = {e.task.id: e for e in r1.outcome.evaluations}
