@@ -287,6 +287,30 @@ def test_category_ledger_run_writes_only_status_id_and_log(tmp_path):
     diff1 = {(r + 1, c + 1) for r, row in enumerate(grids0[S1]) for c, v in enumerate(row) if g1[r][c] != v}
     diff2 = {(r + 1, c + 1) for r, row in enumerate(grids0[S2]) for c, v in enumerate(row) if g2[r][c] != v}
     assert diff1 == {(4, 1), (5, 1)} and diff2 == {(5, 1)}
+    run_weekly(book, D(2026, 11, 16), tmp_path / "out")       # a rerun of the same date changes nothing
+    assert parts(book) == after
+
+
+def test_ids_follow_their_rows_when_the_clerk_sorts_and_renumbers(tmp_path):
+    """序号 is renumbered by the clerk; the id the tool wrote moves with its row, so the log still
+    knows which task got which notice (no second 黄 for DB2026-007 after the sort)."""
+    book = copy(A, tmp_path)
+    run_weekly(book, D(2026, 11, 23), tmp_path / "out")
+    wb = openpyxl.load_workbook(book)
+    ws = wb[A_SHEET]
+    width = ws.max_column
+    row13 = [ws.cell(13, c).value for c in range(1, width + 1)]
+    row15 = [ws.cell(15, c).value for c in range(1, width + 1)]
+    for c in range(1, width + 1):                               # swap the two task rows, keep 序号 1, 2, 3
+        ws.cell(13, c).value, ws.cell(15, c).value = row15[c - 1], row13[c - 1]
+    ws.cell(13, 1).value, ws.cell(15, 1).value = 1, 3
+    wb.save(book)
+    r2 = run_weekly(book, D(2026, 11, 30), tmp_path / "out")
+    rows = {e.task.id: e.task.row for e in r2.outcome.evaluations}
+    assert (rows["DB2026-007"], rows["DB2026-009"]) == (15, 13)
+    assert table(r2) == dict(A_RUN2, **{"DB2026-003": (D(2026, 4, 30), "待核实办结", None, None)})   # not verified yet
+    assert issued(r2) == [("蓝督〔2026〕1号", "DB2026-008"), ("蓝督〔2026〕2号", "DB2026-011")]
+    assert all(not ts.new_ids for ts in r2.outcome.loaded.tasks.sheets)
 
 
 # --- reading: sheets, headings, footers, units, limits, ids ---------------------------------------
