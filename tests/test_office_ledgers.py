@@ -110,6 +110,10 @@ def test_seed_003_ledger_three_weekly_runs(tmp_path):
     assert err.text().startswith("2026年台账!E17 办理时限“市级6月完成，区、县12月完成”含有两个时限")
     assert "拆成每个时限一行" in err.hint
     assert "待核实办结（进展写明已完成、办结日期为空，未发督办单）2 项：" in r1.text
+    from ledger.rendering.notices import build_views
+
+    # no 任务来源 column: the notice names the section the task stands under
+    assert [v.source for v in build_views(r1.outcome)] == ["（三）建设互联互通的电子政务网络"] * 2
 
     # ids were written into the tool's 任务编号 column (I), status columns follow
     grid = values(book, A_SHEET)
