@@ -239,7 +239,7 @@ def _write(path: Path, loaded, writes, widths, owned) -> Path:
 
     ensure_writable(path)
     check_unchanged(path, loaded.fingerprint)
-    sheet = loaded.tasks.sheet.name if owned else loaded.book.get(HOLIDAY_SHEET).name
+    sheet = loaded.tasks.sheets[0].name if owned else loaded.book.get(HOLIDAY_SHEET).name
     tmp = temp_path(path)
     try:
         patch_workbook(path, tmp, sheet, writes, column_widths=widths, owned_sheets=owned)

@@ -380,7 +380,7 @@ def _build_param_sheet(ws: Worksheet) -> None:
         v = ws.cell(row=r, column=2, value=param_cell_value(default))
         v.font = _font(size=11)
         v.alignment = Alignment(horizontal="left")
-        if kind in ("text", "pattern"):
+        if kind in ("text", "pattern", "idpattern"):
             v.number_format = "@"
         n = ws.cell(row=r, column=3, value=note)
         n.font = _font(size=10, color="595959")

@@ -95,13 +95,13 @@ def previous_run_date(outcome: Outcome):
     T = outcome.run_date
     logged = previous_run(outcome.loaded.log, T)
     seen = [] if logged is None else [logged]
-    ts = outcome.loaded.tasks
-    col = ts.status_columns.get("更新日期")
-    if col is not None:
-        for t in ts.tasks:
-            v = ts.sheet.value(t.row, col)
-            if isinstance(v, date) and v < T:
-                seen.append(v)
+    for ts in outcome.loaded.tasks.sheets:
+        col = ts.status_columns.get("更新日期")
+        if col is not None:
+            for t in ts.tasks:
+                v = ts.sheet.value(t.row, col)
+                if isinstance(v, date) and v < T:
+                    seen.append(v)
     return max(seen, default=None)
 
 

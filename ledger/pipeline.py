@@ -26,7 +26,8 @@ from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
 from .rules.provisional import moved_notices, moved_warning, provisional_warnings
 from .core.schema import LOG_SHEET, STATES
-from .reading.tasks import TaskSheet, read_tasks
+from .reading.ids import assign_ids
+from .reading.tasks import TaskBook, read_tasks
 from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
 
@@ -41,7 +42,7 @@ class Loaded:
     calendar: WorkCalendar
     units: UnitDirectory | None
     log: tuple[Notice, ...]
-    tasks: TaskSheet
+    tasks: TaskBook                          # every task sheet; .tasks: all task rows in order
     config_problems: tuple[Problem, ...]     # problems outside task rows: they stop the run
 
 
@@ -103,7 +104,8 @@ def load(path: Path, run_date: date) -> Loaded:
     holidays, p2 = read_holidays(book)
     units, p3 = read_units(book)
     log, p4 = read_log(book)
-    tasks, p5 = read_tasks(book, units, run_date)
+    tasks, p5 = read_tasks(book, units, run_date, params)
+    tasks = assign_ids(tasks, (n.task_id for n in log), str(params["任务编号格式"]))
     return Loaded(book, fingerprint, params, WorkCalendar(holidays.days, holidays.published), units, tuple(log), tasks,  # type: ignore[arg-type]
                   tuple(p1 + p2 + p3 + p4 + p5))
 
@@ -130,7 +132,7 @@ def check_history(loaded: Loaded, run_date: date) -> None:
         shown = "、".join(f"{number}（{loc}）" for loc, number in missing[:5])
         more = f"等{len(missing)}个" if len(missing) > 5 else ""
         raise LedgerError(
-            f"“{loaded.tasks.sheet.name}”的督办单编号列中有{shown}{more}督办单，“{LOG_SHEET}”中却没有记录："
+            f"任务表的督办单编号列中有{shown}{more}督办单，“{LOG_SHEET}”中却没有记录："
             f"督办记录可能被删除或删减。为免重复使用已经发出的编号，本次未写入台账、未发出督办单。"
             f"请用 ledger restore 从“台账备份”中选一份督办记录完整的备份恢复（恢复前会先备份当前文件），"
             f"或把缺少的督办单补回“{LOG_SHEET}”后再运行。"
@@ -144,22 +146,22 @@ def check_history(loaded: Loaded, run_date: date) -> None:
 
 def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, date] | None]:
     """Notice numbers in the 督办单编号 column (with their cells), and the latest 更新日期 (with its cell)."""
-    sheet, cols = loaded.tasks.sheet, loaded.tasks.status_columns
-    first = loaded.tasks.header.row + 1
     numbers: list[tuple[str, str]] = []
     updated: tuple[str, date] | None = None
-    num_col, upd_col = cols.get("督办单编号"), cols.get("更新日期")
-    for r in range(first, sheet.max_row + 1):
-        if num_col:
-            text = str(sheet.value(r, num_col) or "").strip()
-            if text and is_notice_number(text, loaded.params):
-                numbers.append((f"{column_letter(num_col)}{r}", text))
-        if upd_col:
-            value = sheet.value(r, upd_col)
-            if isinstance(value, datetime):
-                value = value.date()
-            if isinstance(value, date) and (updated is None or value > updated[1]):
-                updated = (f"{sheet.name}!{column_letter(upd_col)}{r}", value)
+    for ts in loaded.tasks.sheets:
+        sheet, cols = ts.sheet, ts.status_columns
+        num_col, upd_col = cols.get("督办单编号"), cols.get("更新日期")
+        for r in range(ts.header.row + 1, sheet.max_row + 1):
+            if num_col:
+                text = str(sheet.value(r, num_col) or "").strip()
+                if text and is_notice_number(text, loaded.params):
+                    numbers.append((f"{sheet.name}!{column_letter(num_col)}{r}", text))
+            if upd_col:
+                value = sheet.value(r, upd_col)
+                if isinstance(value, datetime):
+                    value = value.date()
+                if isinstance(value, date) and (updated is None or value > updated[1]):
+                    updated = (f"{sheet.name}!{column_letter(upd_col)}{r}", value)
     return numbers, updated
 
 
@@ -182,7 +184,7 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
                 deadline = compute_deadline(task, cal, params, loaded.book.date1904)
             ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
             flagged = moved_notices(task, deadline.due, history.get(task.id, []), params, cal)
-        extra = (tuple(typed_over(loaded, task.row)) + provisional_warnings(task, row_years)
+        extra = (tuple(typed_over(loaded, task)) + provisional_warnings(task, row_years)
                  + tuple(moved_warning(task, n, deadline.due) for n in flagged))
         if extra:
             ev = replace(ev, problems=ev.problems + extra)
@@ -201,7 +203,7 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
 
 
 # What the tool itself writes into each status column; anything else there was typed by hand.
-_STATE_WORDS = frozenset({*STATES, "持续推进", "待核实办结"})
+_STATE_WORDS = frozenset(STATES)
 _TYPED_HINT = {
     "当前状态": "任务已办结请填写“办结日期”，已销号请填写“销号日期”，暂缓督办请填写“正当理由”",
     "督办等级": "督办等级按督办记录自动填写，请勿手工修改",
@@ -209,11 +211,11 @@ _TYPED_HINT = {
 }
 
 
-def typed_over(loaded: Loaded, row: int) -> list[Problem]:
+def typed_over(loaded: Loaded, task) -> list[Problem]:
     """Text a clerk typed into one of the tool's status cells since the last run (a value the tool
     would never write there, e.g. 当前状态 “已办结（电话确认）”): the run overwrites it, and says so
     in 程序提示 with where the information belongs, so the clerk's intent is not silently lost."""
-    ts = loaded.tasks
+    ts, row = loaded.tasks.by_name()[task.sheet], task.row
     found = []
     for name, col in ts.status_columns.items():
         value = ts.sheet.value(row, col)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core.calendar import PROVISIONAL_HINT, provisional_text
-from .core.errors import LedgerError, Problem
+from .core.errors import LedgerError, Problem, column_letter
+from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, UNVERIFIED_DONE, normalize_header
 from .reading.notice_log import Notice
 from .reading.params import COLOR_NAMES
 from .pipeline import Outcome
@@ -73,7 +74,17 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     else:
         issued_title = (f"{T.isoformat()} 已发出督办单 {len(listed)} 份：{by_color}（本次新发 {fresh} 份；"
                         f"其余为同一日期此前运行所发，未重复发出）")
-    lines: list[str] = []
+    if mode == "check":
+        head += tuple(understood_lines(outcome))
+    lines: list[str] = [f"未作为任务表：“{name}”（表头缺少{'、'.join(missing)}）"
+                        for name, missing in outcome.loaded.tasks.incomplete]
+    new_ids = sum(len(ts.new_ids) for ts in outcome.loaded.tasks.sheets)
+    if new_ids:
+        lines.append(f"{'已' if mode == 'run' else '将'}填写任务编号 {new_ids} 个（以后不再改变）")
+    unverified = [e.task for e in outcome.evaluations if e.state == UNVERIFIED_DONE]
+    if unverified:
+        lines.append(f"待核实办结（进展写明已完成、办结日期为空，未发督办单）{len(unverified)} 项：")
+        lines += [f"  {t.sheet}!第{t.row}行 {t.id}：{t.progress}" for t in unverified[:MAX_LISTED]]
     if config is not None:
         lines.append(config.message + "：")
         lines += [f"  {p.text()}" for p in config.problems]
@@ -124,6 +135,44 @@ def provisional_lines(outcome: Outcome) -> list[str]:
     return lines
 
 
+_STATUS = {normalize_header(h) for h in STATUS_NAMES}
+_UNUSED = {normalize_header(h) for h in UNUSED_HEADERS}
+_FIELD_HEADERS = {f.key: f.header for f in TASK_FIELDS}
+
+
+def understood(outcome: Outcome) -> list[dict]:
+    """What the reading made of each task sheet (SPEC §2.1): header row, each column's meaning,
+    the columns the tool will add, the section headings and the number of task rows."""
+    sheets = []
+    for ts in outcome.loaded.tasks.sheets:
+        keys = {c: k for k, c in ts.header.columns.items()}
+        columns = []
+        for c, text in ts.header.texts.items():
+            norm = normalize_header(text)
+            meaning = (_FIELD_HEADERS[keys[c]] if c in keys else "状态列（本工具写入）" if norm in _STATUS
+                       else "不使用" if norm in _UNUSED else "保留不动")
+            columns.append({"column": column_letter(c), "header": text, "meaning": meaning})
+        adds = ([] if "id" in ts.header.columns else [ID_HEADER]) + \
+            [h for h in STATUS_NAMES if h not in ts.status_columns]
+        sheets.append({"sheet": ts.name, "header_row": ts.header.row, "columns": columns, "adds": adds,
+                       "sections": [{"row": r, "text": t} for r, t in ts.sections],
+                       "tasks": len(ts.tasks), "new_ids": len(ts.new_ids)})
+    return sheets
+
+
+def understood_lines(outcome: Outcome) -> list[str]:
+    lines = []
+    for sh in understood(outcome):
+        lines.append(f"任务工作表“{sh['sheet']}”：表头在第{sh['header_row']}行，任务 {sh['tasks']} 项，"
+                     f"分类标题 {len(sh['sections'])} 个")
+        lines += [f"  {c['column']}列 {c['header']} → {c['meaning']}" for c in sh["columns"]]
+        if sh["adds"]:
+            lines.append("  将在右侧添加：" + "、".join(sh["adds"]))
+        if sh["sections"]:
+            lines.append("  分类标题：" + "；".join(f"第{x['row']}行“{x['text']}”" for x in sh["sections"]))
+    return lines
+
+
 def fatal_text(exc: LedgerError) -> str:
     lines = [f"未能运行：{exc.message}"]
     lines += [f"  {p.text()}" for p in exc.problems[:MAX_LISTED]]
@@ -149,6 +198,8 @@ def report_json(report) -> dict:
             "run_date": outcome.run_date.isoformat(),
             "workbook": str(outcome.loaded.book.path),
             "tasks": len(outcome.evaluations),
+            "sheets": understood(outcome),
+            "incomplete_sheets": [{"sheet": n, "missing": list(m)} for n, m in outcome.loaded.tasks.incomplete],
             "states": outcome.state_counts(),
             "issued": [{"number": n.number, "task_id": n.task_id, "color": n.color, "units": list(n.units),
                         "deadline": n.deadline.isoformat() if n.deadline else None,

@@ -1,6 +1,7 @@
 """Status columns and the notice log, written into the clerk's workbook (SPEC §2.2, §2.3, §5).
 
-Only the status columns of task rows, the generated header cells and the new rows of the
+Only the status columns of task rows (in every task sheet), the ids the tool assigned (in the
+sheet's id column, or a 任务编号 column it adds), the generated header cells and the new rows of the
 tool-owned 督办记录 (created whole on the first run, appended to after that) are written; the
 zip-level patcher copies every other part byte for byte.
 """
@@ -17,8 +18,9 @@ from .reading.reader import ZIP_DAMAGE
 from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
-from .core.schema import (AUTO_SUFFIX, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS, STATUS_MARKERS,
-                          STATUS_NAMES, normalize_header)
+from .core.schema import (AUTO_SUFFIX, ID_HEADER, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS,
+                          STATUS_MARKERS, STATUS_NAMES, normalize_header)
+from .reading.tasks import TaskSheet
 from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
 from .xlsx.patch import CellWrite, DefinedName, PatchError, SheetTable, patch_workbook
 
@@ -26,20 +28,23 @@ _WIDTHS = dict(STATUS_HEADERS)
 _STATE_FILL = {"逾期": "fill_逾期", "数据有误": "fill_数据有误"}
 
 
-def status_columns(outcome: Outcome) -> dict[str, int]:
+def status_columns(ts: TaskSheet) -> dict[str, int]:
     """Column of each status header: the tool's own where it has one (found by its marker), else
     appended at the right end (past every used cell and every merged range, so nothing of the clerk's
     is overwritten)."""
-    return {name: col for name, (col, _) in _status_layout(outcome).items()}
+    return {name: col for name, (col, _) in _status_layout(ts).items()}
 
 
-def _status_layout(outcome: Outcome) -> dict[str, tuple[int, str | None]]:
+def _status_layout(ts: TaskSheet) -> dict[str, tuple[int, str | None]]:
     """name → (column, header text to write or None when the column exists). A new column whose name
-    the clerk's sheet already uses gets the header 名称（自动）, so both stay recognisable."""
-    ts = outcome.loaded.tasks
+    the clerk's sheet already uses gets the header 名称（自动）, so both stay recognisable. A sheet
+    without an id column first gets the tool's own 任务编号 column (SPEC §2.1 Ids)."""
     right = max([ts.sheet.max_col, *(c1 for _, _, _, c1 in ts.sheet.merged)], default=0)
-    used = {normalize_header(v) for v in ts.sheet.cells[ts.header.row - 1]} if ts.sheet.cells else set()
+    used = {normalize_header(v) for v in ts.header.texts.values()}
     layout: dict[str, tuple[int, str | None]] = {}
+    if "id" not in ts.header.columns:
+        right += 1
+        layout[ID_HEADER] = (right, ID_HEADER)
     for name in STATUS_NAMES:
         if name in ts.status_columns:
             layout[name] = (ts.status_columns[name], None)
@@ -51,9 +56,9 @@ def _status_layout(outcome: Outcome) -> dict[str, tuple[int, str | None]]:
 
 def renamed_columns(outcome: Outcome) -> list[str]:
     """Sentences for the summary: status columns created beside a clerk's column of the same name."""
-    ts = outcome.loaded.tasks
     out = []
-    for name, (col, header) in _status_layout(outcome).items():
+    for ts, name, (col, header) in ((ts, *item) for ts in outcome.loaded.tasks.sheets
+                                    for item in _status_layout(ts).items()):
         if header is not None and header != name and name in ts.clerk_status:
             out.append(f"“{ts.sheet.name}”{column_letter(ts.clerk_status[name])}列“{name}”是台账原有的列，程序不改动它；"
                        f"程序填写的列名为“{header}”（{column_letter(col)}列）")
@@ -61,11 +66,13 @@ def renamed_columns(outcome: Outcome) -> list[str]:
 
 
 def status_markers(outcome: Outcome) -> list[DefinedName]:
-    """The hidden names that mark the tool's status columns (schema.STATUS_MARKERS)."""
-    ts = outcome.loaded.tasks
-    sheet = ts.sheet.name.replace("'", "''")
-    return [DefinedName(STATUS_MARKERS[name], ts.sheet.name, f"'{sheet}'!${column_letter(col)}${ts.header.row}")
-            for name, col in status_columns(outcome).items()]
+    """The hidden names that mark the tool's status columns (schema.STATUS_MARKERS), per task sheet."""
+    names = []
+    for ts in outcome.loaded.tasks.sheets:
+        sheet = ts.sheet.name.replace("'", "''")
+        names += [DefinedName(STATUS_MARKERS[name], ts.sheet.name, f"'{sheet}'!${column_letter(col)}${ts.header.row}")
+                  for name, col in status_columns(ts).items() if name in STATUS_MARKERS]
+    return names
 
 
 def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
@@ -84,17 +91,25 @@ def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
     }
 
 
-def cell_writes(outcome: Outcome) -> tuple[list[CellWrite], dict[int, float]]:
-    ts = outcome.loaded.tasks
-    layout = _status_layout(outcome)
+def cell_writes(outcome: Outcome) -> dict[str, tuple[list[CellWrite], dict[int, float]]]:
+    """Per task sheet: its writes and the widths of the columns it gains. Only the tool's header
+    cells, the ids it assigned and the status cells are written."""
+    return {ts.name: _sheet_writes(outcome, ts) for ts in outcome.loaded.tasks.sheets}
+
+
+def _sheet_writes(outcome: Outcome, ts: TaskSheet) -> tuple[list[CellWrite], dict[int, float]]:
+    layout = _status_layout(ts)
     cols = {name: col for name, (col, _) in layout.items()}
     writes: list[CellWrite] = []
     widths: dict[int, float] = {}
     for name, (col, header) in layout.items():
         if header is not None:
             writes.append(CellWrite(ts.header.row, col, header, "header"))
-            widths[col] = _WIDTHS[name]
-    task_rows = {ev.task.row for ev in outcome.evaluations}
+            widths[col] = _WIDTHS.get(name, 14)
+    id_col = ts.header.columns.get("id") or cols[ID_HEADER]
+    writes += [CellWrite(row, id_col, task_id, None) for row, task_id in ts.new_ids.items()]
+    mine = [ev for ev in outcome.evaluations if ev.task.sheet == ts.name]
+    task_rows = {ev.task.row for ev in mine}
     for r in range(ts.header.row + 1, ts.sheet.max_row + 1):
         if r in task_rows:
             continue
@@ -102,7 +117,7 @@ def cell_writes(outcome: Outcome) -> tuple[list[CellWrite], dict[int, float]]:
         for name, col in ts.status_columns.items():
             if ts.sheet.value(r, col) not in ("", None):
                 writes.append(CellWrite(r, col, None))
-    for ev in outcome.evaluations:
+    for ev in mine:
         for name, (value, style) in status_values(outcome, ev).items():
             writes.append(CellWrite(ev.task.row, cols[name], value, style))
     return writes, widths
@@ -154,8 +169,10 @@ def commit(path: Path, outcome: Outcome) -> Path:
     loaded = outcome.loaded
     ensure_writable(path)
     check_unchanged(path, loaded.fingerprint)
-    writes, widths = cell_writes(outcome)
-    owned, more = {}, {}
+    task_writes = cell_writes(outcome)
+    first, *others = task_writes            # the first task sheet is patched as the main sheet
+    writes, widths = task_writes[first]
+    owned, more = {}, {name: task_writes[name] for name in others}
     layout = log_layout(loaded.book)
     if layout is None:
         owned[LOG_SHEET] = log_table(outcome)       # the first run: the tool creates the sheet
@@ -166,7 +183,7 @@ def commit(path: Path, outcome: Outcome) -> Path:
         stale.unlink(missing_ok=True)
     tmp = temp_path(path)
     try:
-        patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned,
+        patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned,
                        more_sheets=more, progress=stages.advance, defined_names=status_markers(outcome))
         checkpoint("after-temp")
         saved = backup(path, int(loaded.params.int("备份份数")))

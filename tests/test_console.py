@@ -74,7 +74,9 @@ def test_json_output_schema(sample, tmp_path):
     assert r.returncode == 1 and r.stderr == b""          # no progress lines mixed into JSON
     data = json.loads(r.stdout.decode("utf-8"))
     assert set(data) == {"exit_code", "written", "message", "problems", "out_dir", "backup", "run_date",
-                         "workbook", "tasks", "states", "issued", "provisional_years", "moved_notices"}
+                         "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued",
+                         "provisional_years", "moved_notices"}
+    assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]
     # rows 6, 9 and 14 (年底前, 第四季度, 12月底: D 2026-12-31) have their 黄 date in 2027 (D + 5 days),
     # estimated until 2027 is published
     assert (data["provisional_years"], data["moved_notices"]) == ([2027], [])

@@ -139,6 +139,8 @@ class State(StrEnum):
     DONE_ON_TIME = "按时办结"
     DONE_LATE = "逾期办结"
     CLOSED = "已销号"
+    ONGOING = "持续推进"            # long-term tasks and report duties (SPEC §3.2 rule 4): never a notice
+    UNVERIFIED_DONE = "待核实办结"  # 进展 says done, 办结日期 empty (SPEC §2.2): no notice while it stands
     BAD_DATA = "数据有误"
 
     @property
@@ -147,6 +149,13 @@ class State(StrEnum):
 
 
 STATES = tuple(State)
+ONGOING = State.ONGOING
+UNVERIFIED_DONE = State.UNVERIFIED_DONE
+
+# Headers a clerk's ledger commonly has that the tool reads but never uses: 序号 is renumbered
+# whenever rows are inserted or sorted, so it can never identify a task.
+UNUSED_HEADERS = ("序号", "顺序号", "排序号", "序")
+ID_HEADER = "任务编号"
 
 LOG_HEADERS: tuple[tuple[str, float], ...] = (
     ("督办单编号", 18),
@@ -204,6 +213,9 @@ PARAM_DEFAULTS: dict[str, tuple[object, str, str]] = {
     "蓝色打印": (False, "bool", "蓝色督办单是否也打印（默认以短信发送，第七条）"),
     "通报字号": ("督通〔{年}〕{号}号", "pattern", "通报发文字号格式"),
     "模板目录": ("", "text", "自定义模板所在文件夹（留空使用内置模板）"),
+    "任务工作表": ("", "text", "任务清单所在的工作表名称，多个用顿号分隔（留空：“督办台账”，没有时自动识别）"),
+    "任务编号格式": ("DB{年}-{号:03d}", "idpattern",
+                 "本工具填写任务编号的格式，{年}为交办年份，{号}为当年序号（{号:03d}补足三位）"),
     "备份份数": (20, "days", "保留的台账备份份数"),
     "加分门槛": (5, "days", "承办任务数达到此数的单位参加加分（第九条）"),
     "无黄加分": (10, "days", "全年未收到黄色督办单的加分（第九条）"),

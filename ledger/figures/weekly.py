@@ -69,7 +69,7 @@ class Facts:
             t = e.task
             ok = bool(e.state != "数据有误" and e.deadline.due is not None and t.lead)
             key = t.id or f"第{t.row}行"
-            if not ok:
+            if not ok and e.state != "持续推进":       # long-term tasks have no D by design
                 excluded.append(key)
             for unit in t.lead:
                 rows.append(TaskFact(key, self.canon(unit), ok, t.assigned, e.deadline.due, finished_on(t),
@@ -146,6 +146,8 @@ class WeeklySummary:
     overdue: tuple[TaskLine, ...]
     issued: tuple                   # the run's Notice records
     excluded: tuple[str, ...]       # task ids (or 第N行) left out: data errors
+    duties: tuple[TaskLine, ...] = ()   # report duties (持续推进) due from the run date to 7 days later
+    ongoing: int = 0                # tasks in state 持续推进 (counted apart: they have no deadline)
 
 
 def _within(day: date | None, start: date, end: date) -> bool:
@@ -202,5 +204,9 @@ def weekly_summary(outcome) -> WeeklySummary:
         return tuple(TaskLine(tid, r.content, tuple(f.order(units[tid])), r.due, (T - r.due).days if days else None,
                               r.level) for tid, r in first.items())
 
+    ongoing = [e for e in outcome.evaluations if e.state == "持续推进"]
+    duties = tuple(TaskLine(e.task.id, e.task.content, tuple(f.order(e.task.lead)), e.next_due)
+                   for e in sorted(ongoing, key=lambda e: (e.next_due or T, e.task.id))
+                   if e.next_due is not None and _within(e.next_due, T, soon))
     return WeeklySummary(week, rows, row("合计", total, by_color), lines(due_soon, False), lines(overdue, True),
-                         outcome.batch_notices, f.excluded)
+                         outcome.batch_notices, f.excluded, duties, len(ongoing))

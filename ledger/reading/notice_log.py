@@ -145,9 +145,10 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
 
 
 def _id_text(value: object) -> str:
+    """任务编号 normalised as task rows are (full/half width, spaces), so the two always match."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return "" if is_blank(value) else str(value).strip()
+    return "" if is_blank(value) else normalize_header(value)
 
 
 def _batch_text(value: object) -> str:

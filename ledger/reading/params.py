@@ -47,6 +47,12 @@ class Params:
     def number_pattern(self, color: str) -> str:
         return str(self.values[f"{color}色编号"])
 
+    @property
+    def task_sheets(self) -> tuple[str, ...]:
+        """参数“任务工作表”: the task sheets named by the clerk (empty: found automatically)."""
+        text = str(self.values.get("任务工作表") or "")
+        return tuple(n.strip() for n in re.split(r"[、,，;；\n]+", text) if n.strip())
+
     def with_values(self, **changes: object) -> "Params":
         merged = dict(self.values)
         merged.update(changes)
@@ -69,6 +75,15 @@ def _convert(key: str, raw: object) -> object:
         text = str(raw).strip()
         if "{号}" not in text:
             raise ValueError("编号格式必须包含“{号}”（当年序号），可包含“{年}”，如 黄督〔{年}〕{号}号")
+        return text
+    if kind == "idpattern":
+        text = str(raw).strip()
+        try:
+            sample = text.format(年=2026, 号=1)
+        except (KeyError, IndexError, ValueError):
+            sample = ""
+        if "{号" not in text or not sample:
+            raise ValueError("任务编号格式必须包含“{号}”或“{号:03d}”（当年序号），可包含“{年}”，如 DB{年}-{号:03d}")
         return text
     if kind == "bool":
         if isinstance(raw, bool):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import LedgerError, Location, Problem, column_letter
@@ -194,11 +194,46 @@ def _is_date1904(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class HeaderMap:
-    """Where each recognised field sits: header row and field key → 1-based column."""
+    """Where each recognised field sits: header row and field key → 1-based column.
+
+    With a two-row grouped header (``办理情况`` merged over ``办结日期 | 进展情况``) `row` is the
+    lower row, the one that names the fields; `top` is the upper one."""
 
     row: int
     columns: dict[str, int]
     names: dict[int, str]          # column → header text as typed (for messages)
+    texts: dict[int, str] = field(default_factory=dict)   # column → every non-empty header text
+    top: int = 0                   # first header row (== row unless the header has two rows)
+
+
+def header_texts(sheet: Sheet, r: int, aliases: dict[str, str]) -> tuple[dict[int, str], int]:
+    """The header texts of row r by column, and the last header row.
+
+    A cell merged across several columns in row r whose columns hold recognised headers in row
+    r+1 is a group title: those columns are named by row r+1, and the title itself names nothing
+    (``办理情况`` over ``办结日期 | 进展情况`` is not the 办理进展 column)."""
+    def texts(row: int) -> dict[int, str]:
+        return {c + 1: str(v).strip() for c, v in enumerate(sheet.cells[row - 1]) if not _blank(v)} \
+            if row <= sheet.max_row else {}
+
+    upper = texts(r)
+    groups = [(c0, c1) for r0, c0, r1, c1 in sheet.merged if r0 == r == r1 and c1 > c0]
+    if not groups:
+        return upper, r
+    lower = texts(r + 1)
+    grouped = {c for c0, c1 in groups for c in range(c0, c1 + 1)}
+    if not (any(normalize_header(t) in aliases for c, t in lower.items() if c in grouped)
+            and any(normalize_header(t) in aliases for c, t in upper.items() if c not in grouped)):
+        return upper, r     # no group titles over field names (a banner above the header is not one)
+    # other columns are named by the upper row (merged down over both), or by the lower one where
+    # only it has text (the tool's own columns are written into the lower row)
+    names = {c: t for c, t in lower.items() if c in grouped or c not in upper}
+    names.update({c: t for c, t in upper.items() if c not in grouped})
+    return dict(sorted(names.items())), r + 1
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
 def find_header(
@@ -209,22 +244,22 @@ def find_header(
     `aliases` maps a normalised header text to its field key. A field named twice is reported.
     """
     for r in range(1, min(HEADER_SEARCH_ROWS, sheet.max_row) + 1):
-        row = sheet.cells[r - 1]
-        hits = [(c + 1, aliases[normalize_header(v)]) for c, v in enumerate(row) if normalize_header(v) in aliases]
+        texts, last = header_texts(sheet, r, aliases)
+        hits = [(c, aliases[normalize_header(v)]) for c, v in texts.items() if normalize_header(v) in aliases]
         if len({key for _, key in hits}) < min_matches:
             continue
         columns: dict[str, int] = {}
         names: dict[int, str] = {}
         for col, key in hits:
-            names[col] = str(row[col - 1]).strip()
+            names[col] = texts[col]
             if key in columns:
                 first = columns[key]
                 problems.append(Problem(
-                    Location(sheet.name, r, column_letter(col)),
+                    Location(sheet.name, last, column_letter(col)),
                     f"表头“{names[col]}”与{column_letter(first)}列“{names[first]}”表示同一项",
                     "请删除或改名其中一列，只保留一列",
                 ))
                 continue
             columns[key] = col
-        return HeaderMap(r, columns, names)
+        return HeaderMap(last, columns, names, texts, r)
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
@@ -18,8 +19,9 @@ from ..core.dates import BadValue, is_blank, normalize_text, parse_date
 from ..core.errors import LedgerError, Location, Problem, Severity, column_index, column_letter, quote
 from .formulas import FormulaCell
 from .reader import Book, HeaderMap, Sheet, find_header
-from ..core.schema import AUTO_SUFFIX, GRADES, STATUS_MARKERS, STATUS_NAMES, TASK_FIELDS, TASK_SHEET, normalize_header
-from .units import UnitDirectory, split_units
+from ..core.schema import (AUTO_SUFFIX, GRADES, HOLIDAY_SHEET, LOG_SHEET, PARAM_SHEET, STATUS_MARKERS, STATUS_NAMES,
+                           TASK_FIELDS, TASK_SHEET, UNIT_SHEET, normalize_header)
+from .units import UnitDirectory, split_roles
 
 _GRADE_ALIASES = {"急": "急件", "特急": "急件", "加急": "急件", "紧急": "急件", "特急件": "急件",
                   "要": "要件", "重要": "要件", "普": "普件", "普通": "普件", "一般": "普件", "平件": "普件"}
@@ -53,6 +55,7 @@ class Task:
     closed: date | None = None
     progress: str = ""
     problems: tuple[Problem, ...] = ()
+    category: str = ""                  # 任务类别: the section heading above the row
 
     def loc(self, key: str | None = None) -> Location:
         return Location(self.sheet, self.row, self.columns.get(key) if key else None)
@@ -78,10 +81,44 @@ class TaskSheet:
     tasks: tuple[Task, ...]
     status_columns: dict[str, int] = field(default_factory=dict)   # the tool's status columns that exist
     clerk_status: dict[str, int] = field(default_factory=dict)     # clerk's columns named like one
+    sections: tuple[tuple[int, str], ...] = ()     # (row, text) of each section heading (任务类别)
+    footers: tuple[int, ...] = ()                  # rows such as 合计：3项 / 填表人：… (not tasks)
+    new_ids: Mapping[int, str] = field(default_factory=dict)   # row → id the tool assigned
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
+
+
+@dataclass(frozen=True)
+class TaskBook:
+    """Every task sheet of the workbook (SPEC §2.1), and the sheets that looked like task lists
+    but lack a required column (named in the summary)."""
+
+    sheets: tuple[TaskSheet, ...]
+    tasks: tuple[Task, ...]
+    incomplete: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (sheet, missing headers)
+
+    @classmethod
+    def of(cls, sheets, incomplete=()) -> "TaskBook":
+        return cls(tuple(sheets), tuple(t for ts in sheets for t in ts.tasks), tuple(incomplete))
+
+    @cached_property
+    def _by_name(self) -> dict[str, TaskSheet]:
+        return {ts.name: ts for ts in self.sheets}
+
+    def by_name(self) -> dict[str, TaskSheet]:
+        return self._by_name
 
 
 def field_aliases() -> dict[str, str]:
     return {normalize_header(name): f.key for f in TASK_FIELDS for name in f.names}
+
+
+def normalize_id(value: object) -> str:
+    """任务编号 as matched everywhere (SPEC §2): full-width → half-width, spaces removed, so
+    ``ＤＢ-1`` and `` DB-1`` are one task."""
+    return normalize_header(_text(value))
 
 
 def _text(value: object) -> str:
@@ -94,62 +131,176 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _filled_values(sheet: Sheet, first_row: int) -> dict[tuple[int, int], object]:
-    """Values of merged data cells spread over the whole merge (a merged 牵头单位 applies to every row)."""
-    filled: dict[tuple[int, int], object] = {}
-    for r0, c0, r1, c1 in sheet.merged:
-        if r1 < first_row:
+_REQUIRED = tuple(f for f in TASK_FIELDS if f.required and f.key != "id")   # the id may be missing
+_TOOL_SHEETS = frozenset(normalize_header(n) for n in (LOG_SHEET, UNIT_SHEET, PARAM_SHEET, HOLIDAY_SHEET))
+
+
+def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]], list[tuple[str, tuple[str, ...]]],
+                                                  list[Problem]]:
+    """The task sheets: those named by 参数“任务工作表”; else 督办台账; else every sheet whose header
+    row (first 10 rows) has task content, lead unit and 交办日期. Raises LedgerError when none."""
+    aliases = field_aliases()
+    named = params.task_sheets if params is not None else ()
+    if named or book.get(TASK_SHEET) is not None:
+        chosen = []
+        problems: list[Problem] = []
+        for name in named or (TASK_SHEET,):
+            sheet = book.get(name)
+            if sheet is None:
+                names = "、".join(f"“{n}”" for n in book.sheets) or "（无）"
+                raise LedgerError(f"参数“任务工作表”中的“{name}”不是本工作簿的工作表（现有：{names}）："
+                                  f"请改为任务清单所在工作表的名称，多个用顿号分隔。")
+            header = find_header(sheet, aliases, problems)
+            if header is None:
+                raise LedgerError(
+                    f"“{sheet.name}”前10行中找不到表头：表头行至少要有“任务内容”“牵头单位”“交办日期”等列名中的三个。")
+            missing = [f.header for f in _REQUIRED if f.key not in header.columns]
+            if missing:
+                found = "、".join(header.names[c] for c in sorted(header.names))
+                raise LedgerError(
+                    f"{sheet.name}!第{header.row}行 表头缺少必填列：{'、'.join(missing)}（已识别：{found}）："
+                    f"请添加这些列，或把现有列名改为标准名称（别名见说明）。",
+                    problems,
+                )
+            chosen.append((sheet, header))
+        return chosen, [], problems
+    chosen, incomplete, problems = [], [], []
+    for name in book.sheets:
+        if normalize_header(name) in _TOOL_SHEETS:
             continue
-        top = sheet.value(r0, c0)
-        for r in range(max(r0, first_row), r1 + 1):
-            for c in range(c0, c1 + 1):
-                filled[(r, c)] = top
-    return filled
-
-
-def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple[TaskSheet, list[Problem]]:
-    """Parse the task sheet. Raises LedgerError when the sheet or a required column is missing."""
-    sheet = book.get(TASK_SHEET)
-    if sheet is None:
+        sheet = book.get(name)
+        found: list[Problem] = []
+        header = find_header(sheet, aliases, found) if sheet is not None else None
+        if header is None:      # two task headers are enough to say what the sheet lacks
+            header = find_header(sheet, aliases, [], min_matches=2) if sheet is not None else None
+            if header is not None:
+                incomplete.append((name, tuple(f.header for f in _REQUIRED if f.key not in header.columns)))
+            continue
+        missing = tuple(f.header for f in _REQUIRED if f.key not in header.columns)
+        if missing:
+            incomplete.append((name, missing))
+            continue
+        chosen.append((sheet, header))
+        problems += found
+    if not chosen:
         names = "、".join(f"“{n}”" for n in book.sheets) or "（无）"
-        raise LedgerError(f"工作簿中没有“{TASK_SHEET}”工作表（现有：{names}）：请把任务清单所在的工作表改名为“{TASK_SHEET}”。")
-    problems: list[Problem] = []
-    header = find_header(sheet, field_aliases(), problems)
-    if header is None:
+        detail = "；".join(f"“{n}”缺少{'、'.join(m)}" for n, m in incomplete)
         raise LedgerError(
-            f"“{sheet.name}”前10行中找不到表头：表头行至少要有“任务编号”“任务内容”“牵头单位”“交办日期”等列名中的三个。"
-        )
-    missing = [f.header for f in TASK_FIELDS if f.required and f.key not in header.columns]
-    if missing:
-        found = "、".join(header.names[c] for c in sorted(header.names))
-        raise LedgerError(
-            f"{sheet.name}!第{header.row}行 表头缺少必填列：{'、'.join(missing)}（已识别：{found}）："
-            f"请添加这些列，或把现有列名改为标准名称（别名见说明）。",
-            problems,
-        )
+            f"工作簿中没有找到任务清单（现有工作表：{names}{'；' + detail if detail else ''}）："
+            f"任务表的表头（前10行内）须有“任务内容”“牵头单位”“交办日期”三列（可用别名，如 工作任务、责任单位、交办时间），"
+            f"或在“参数设置”中用“任务工作表”指明。")
+    return chosen, incomplete, problems
+
+
+def read_tasks(book: Book, units: UnitDirectory | None, run_date: date,
+               params=None) -> tuple[TaskBook, list[Problem]]:
+    """Parse every task sheet. Raises LedgerError when no task sheet or a required column is missing."""
+    found, incomplete, problems = find_task_sheets(book, params)
+    stages.set_total(sum(max(sheet.max_row - header.row, 0) for sheet, header in found))
+    sheets = [_read_sheet(book, sheet, header, units, run_date) for sheet, header in found]
+    return TaskBook.of(_flag_duplicate_ids(sheets), incomplete), problems
+
+
+def _read_sheet(book: Book, sheet: Sheet, header: HeaderMap, units: UnitDirectory | None,
+                run_date: date) -> TaskSheet:
     status_columns, clerk_status = _status_columns(book, sheet, header)
-    letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
-    filled = _filled_values(sheet, header.row + 1)
     formulas = book.formulas(sheet.name)
+    letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
+    layout = _Layout(header)
+    filled = _filled_values(sheet, header.row + 1, layout)
     tasks: list[Task] = []
+    sections: list[tuple[int, str]] = []
+    footers: list[int] = []
+    category = ""
     columns = list(header.columns.items())
-    stages.set_total(max(sheet.max_row - header.row, 0))
     for r in range(header.row + 1, sheet.max_row + 1):
         if (r - header.row) % stages.EVERY == 0:
             stages.advance(stages.EVERY)
         row = sheet.cells[r - 1]
+        kind, text = layout.kind(row, r)
+        if kind == "section":
+            sections.append((r, text))
+            category = text
+            continue
+        if kind == "footer":
+            footers.append(r)
+            continue
         width = len(row)
         raw = {k: row[c - 1] if c <= width else "" for k, c in columns}
         if filled:
             raw.update({k: filled[(r, c)] for k, c in columns if (r, c) in filled})
         if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
-        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904)
+        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904, category)
         if formulas:
             parsed = _check_formulas(parsed, header, formulas)
         tasks.append(parsed)
-    _flag_duplicate_ids(tasks)
-    return TaskSheet(sheet, header, tuple(tasks), status_columns, clerk_status), problems
+    return TaskSheet(sheet, header, tuple(tasks), status_columns, clerk_status, tuple(sections), tuple(footers))
+
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|第[一二三四五六七八九十\d]+[部分类项章节])")
+_FOOTER = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|共\s*计)|^(?:填表人|制表人|填报人|审核人|统计人|负责人|联系人|联系电话|"
+                     r"填表日期|制表日期|填报日期|填报单位|注|备注|说明)\s*[:：]")
+
+
+class _Layout:
+    """Tells task rows from section headings and footer rows (SPEC §2.1), from the raw cells alone.
+
+    A heading has no 交办日期 and no unit, and only text in the table's first three columns; it
+    is numbered like a heading (一、 （二） 第三部分), or merged across the row, or lies left of the
+    task content column outside every field (in 序号, say). A footer starts with 合计/填表人：… and has no unit."""
+
+    def __init__(self, header: HeaderMap):
+        first = min(header.texts, default=1)
+        self.first_cells = first + 2
+        self.content = header.columns.get("content", first)
+        self.fields = set(header.columns.values())
+        self.lead = header.columns.get("lead", 0) or 10**6
+        self.blank_keys = [header.columns[k] for k in ("assigned", "lead") if k in header.columns]
+        self.wide: set[tuple[int, int]] = set()       # (row, first col) of merges ≥ 3 columns wide
+
+    def kind(self, row: list, r: int | None = None) -> tuple[str, str]:
+        width = len(row)
+        if self.lead <= width and not _blank(row[self.lead - 1]):
+            return "task", ""
+        filled = [(c + 1, v) for c, v in enumerate(row) if not _blank(v)]
+        if not filled:
+            return "task", ""
+        first_text = str(filled[0][1]).strip()
+        if isinstance(filled[0][1], str) and _FOOTER.match(normalize_text(first_text)):
+            return "footer", first_text     # 填表人：… may be followed by 审核人：… in any column
+        if any(c <= width and not _blank(row[c - 1]) for c in self.blank_keys):
+            return "task", ""
+        if any(not isinstance(v, str) or c > self.first_cells for c, v in filled):
+            return "task", ""
+        text = " ".join(str(v).strip() for _, v in filled)
+        if (_HEADING.match(normalize_text(first_text)) or (r, filled[0][0]) in self.wide
+                or all(c < self.content and c not in self.fields for c, _ in filled)):
+            return "section", text
+        return "task", ""
+
+
+def _blank(v: object) -> bool:
+    return v is None or v == "" or (isinstance(v, str) and not v.strip())
+
+
+def _filled_values(sheet: Sheet, first_row: int, layout: _Layout) -> dict[tuple[int, int], object]:
+    """Values of merged data cells spread over the whole merge (a merged 牵头单位 applies to every
+    row); a merged section heading or footer spreads into nothing."""
+    filled: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 == r1 and c1 - c0 >= 2:
+            layout.wide.add((r0, c0))
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 < first_row:
+            continue
+        if r0 >= first_row and layout.kind(sheet.cells[r0 - 1], r0)[0] != "task":
+            continue
+        top = sheet.value(r0, c0)
+        for r in range(max(r0, first_row), r1 + 1):
+            for c in range(c0, c1 + 1):
+                filled[(r, c)] = top
+    return filled
 
 
 _CELL_REF = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^!]+)!)?\$?([A-Za-z]{1,3})\$?\d+$")
@@ -175,7 +326,7 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
     plain = {normalize_header(n): n for n in STATUS_NAMES}
     auto = {normalize_header(n + AUTO_SUFFIX): n for n in STATUS_NAMES}
     named: dict[str, int] = {}
-    for c, v in enumerate(sheet.cells[header.row - 1], start=1):
+    for c, v in header.texts.items():       # both rows of a two-row header
         key = normalize_header(v)
         if key in auto and auto[key] not in owned and c not in owned.values():
             owned[auto[key]] = c
@@ -188,7 +339,7 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
 
 
 def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],
-               units: UnitDirectory | None, run_date: date, date1904: bool) -> Task:
+               units: UnitDirectory | None, run_date: date, date1904: bool, category: str = "") -> Task:
     probs: list[Problem] = []
     values: dict[str, object] = {}
 
@@ -205,11 +356,11 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
             probs.append(Problem(loc(key), f"{_header(key)}{exc.message}", exc.hint))
             return None
 
-    for key in ("id", "source", "basis", "content", "leader", "ext_by", "reason", "progress"):
+    for key in ("source", "basis", "content", "leader", "ext_by", "reason", "progress"):
         values[key] = _text(raw.get(key, ""))
-    for key, label in (("id", "任务编号"), ("content", "任务内容")):
-        if not values[key]:
-            probs.append(Problem(loc(key), f"{label}为空", f"请填写{label}"))
+    values["id"] = normalize_id(raw.get("id", ""))     # an empty id is filled by the tool (ids.py)
+    if not values["content"]:
+        probs.append(Problem(loc("content"), "任务内容为空", "请填写任务内容"))
 
     # 交办日期: a year-less 11月23日 means the latest such day not after the run date
     assigned_raw = raw.get("assigned", "")
@@ -228,8 +379,11 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     for key in ("ext_to", "ext_applied", "done", "closed"):
         values[key] = date_field(key, ref)
 
-    values["lead"] = _units(raw.get("lead", ""), "lead", units, loc, probs)
-    values["assist"] = _units(raw.get("assist", ""), "assist", units, loc, probs)
+    lead, marked_assist = split_roles(raw.get("lead", ""))
+    assist_lead, assist = split_roles(raw.get("assist", ""))
+    values["lead"] = _units(lead, "lead", units, loc, probs)
+    values["assist"] = tuple(u for u in _units([*marked_assist, *assist_lead, *assist], "assist", units, loc, probs)
+                             if u not in values["lead"])
     if is_blank(raw.get("lead", "")):
         probs.append(Problem(loc("lead"), "牵头单位为空", "请填写牵头单位"))
 
@@ -264,7 +418,8 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
                              "请核对办结日期和交办日期（常见为年份或月份录错）"))
     if values["closed"] is not None and values["done"] is None:
         probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
-    return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), **values)  # type: ignore[arg-type]
+    return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), category=category,
+                **values)  # type: ignore[arg-type]
 
 
 _UNIT_FIELDS = ("lead", "assist")
@@ -307,8 +462,7 @@ def _header(key: str) -> str:
     return next(f.header for f in TASK_FIELDS if f.key == key)
 
 
-def _units(value: object, key: str, units: UnitDirectory | None, loc, probs: list[Problem]) -> tuple[str, ...]:
-    names = split_units(value)
+def _units(names: list[str], key: str, units: UnitDirectory | None, loc, probs: list[Problem]) -> tuple[str, ...]:
     if units is None:
         return tuple(dict.fromkeys(names))
     resolved: list[str] = []
@@ -325,22 +479,28 @@ def _units(value: object, key: str, units: UnitDirectory | None, loc, probs: lis
     return tuple(resolved)
 
 
-def _flag_duplicate_ids(tasks: list[Task]) -> None:
-    first: dict[str, int] = {}
-    dup_rows: dict[int, int] = {}
-    for t in tasks:
+def _flag_duplicate_ids(sheets: list[TaskSheet]) -> list[TaskSheet]:
+    """Ids are unique across all task sheets: each copy is flagged, naming where the other is."""
+    first: dict[str, Task] = {}
+    other: dict[tuple[str, int], Task] = {}
+    for t in (t for ts in sheets for t in ts.tasks):
         if not t.id:
             continue
         if t.id in first:
-            dup_rows[t.row] = first[t.id]
-            dup_rows.setdefault(first[t.id], -t.row)
+            other[(t.sheet, t.row)] = first[t.id]
+            other.setdefault((first[t.id].sheet, first[t.id].row), t)
         else:
-            first[t.id] = t.row
-    for i, t in enumerate(tasks):
-        if t.row in dup_rows:
-            other = abs(dup_rows[t.row])
-            p = t.problem("id", f"任务编号“{t.id}”与第{other}行重复", "任务编号不得重复，请修改其中一行")
-            tasks[i] = _with_problem(t, p)
+            first[t.id] = t
+    if not other:
+        return sheets
+
+    def flagged(t: Task) -> Task:
+        o = other.get((t.sheet, t.row))
+        if o is None:
+            return t
+        where = f"第{o.row}行" if o.sheet == t.sheet else f"“{o.sheet}”第{o.row}行"
+        return _with_problem(t, t.problem("id", f"任务编号“{t.id}”与{where}重复", "任务编号不得重复，请修改其中一行"))
+    return [replace(ts, tasks=tuple(flagged(t) for t in ts.tasks)) for ts in sheets]
 
 
 def _with_problem(task: Task, problem: Problem) -> Task:

@@ -1,6 +1,10 @@
 """单位名录: the unit directory, and resolving the unit names typed in tasks (SPEC §2.4).
 
-Several units in one cell are separated by 、 ， , ； ; / or line breaks. When the directory exists,
+Several units in one cell are separated by 、 ， , ； ; ／ / 和 及, spaces or line breaks, and clerks
+mark roles inside the cell: ``县交通运输局（牵头）、县公安局`` or ``牵头：县发改局；配合：县财政局``.
+A marked lead makes the unmarked names assisting units; the markers never stay in a name. 和/及
+split only between two unit names (``县公安局和县交通运输局``), never inside one
+(``县发展和改革局``). When the directory exists,
 every name must resolve to it by name or alias; an unknown name is a row problem that suggests
 the closest known names.
 """
@@ -16,7 +20,12 @@ from ..core.errors import Location, Problem, column_letter
 from .reader import Book, find_header
 from ..core.schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
 
-SEPARATORS = re.compile(r"[、，,；;/／\n\r]+")
+SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+# 和/及 between a name ending like a unit and one starting like a unit
+_AND = re.compile(r"(?<=[局委办院府会心所队站处室部镇乡道司厅组])[和及](?=[县市区省州镇乡])")
+_LABEL = re.compile(r"(牵头单位|牵头|主办单位|主办|责任单位|配合单位|配合|协办单位|协办)\s*[:：]")
+_MARK = re.compile(r"[（(]\s*(牵头|主办|配合|协办)\s*[)）]")
+_ASSIST_WORDS = ("配合", "协办")
 _UNIT_KEYS = ("name", "aliases", "category", "head", "phone")
 
 
@@ -33,7 +42,35 @@ class Unit:
 def split_units(text: object) -> list[str]:
     if is_blank(text):
         return []
-    return [p for p in (normalize_header(x) for x in SEPARATORS.split(str(text))) if p]
+    return [p for p in (normalize_header(x) for x in SEPARATORS.split(_AND.sub("、", str(text)))) if p]
+
+
+def split_roles(text: object) -> tuple[list[str], list[str]]:
+    """(lead, assisting) names of a unit cell, role markers stripped.
+
+    ``牵头：A、B；配合：C`` — a label applies to the names after it up to the next label;
+    ``A（牵头）、B（配合）`` — a marker applies to the name it follows. When any name is marked
+    lead, unmarked names are assisting; otherwise unmarked names are lead."""
+    if is_blank(text):
+        return [], []
+    roles: list[tuple[str, str | None]] = []     # (name, "lead" | "assist" | None)
+    label: str | None = None
+    parts = _LABEL.split(str(text))
+    for i, chunk in enumerate(parts):
+        if i % 2 == 1:
+            label = "assist" if chunk.startswith(_ASSIST_WORDS) else "lead"
+            continue
+        for piece in SEPARATORS.split(_AND.sub("、", chunk)):
+            marks = _MARK.findall(piece)
+            name = normalize_header(_MARK.sub("", piece))
+            if not name:
+                continue
+            role = ("assist" if marks[-1] in _ASSIST_WORDS else "lead") if marks else label
+            roles.append((name, role))
+    marked_lead = any(r == "lead" for _, r in roles)
+    lead = [n for n, r in roles if r == "lead" or (r is None and not marked_lead)]
+    assist = [n for n, r in roles if r == "assist" or (r is None and marked_lead)]
+    return list(dict.fromkeys(lead)), [n for n in dict.fromkeys(assist) if n not in lead]
 
 
 @dataclass(frozen=True)

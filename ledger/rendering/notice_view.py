@@ -246,7 +246,7 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
             contacts.append(UnitContact(name, unit.head, unit.phone, unit.order) if unit else UnitContact(name))
         views.append(compose(
             number=n.number, color=n.color, issued=n.issued, units=units, task_id=task.id, content=task.content,
-            deadline=deadline, params=params, signer=n.signer, source=task.source, basis=task.basis,
+            deadline=deadline, params=params, signer=n.signer, source=task.source or task.category, basis=task.basis,
             assigned=task.assigned, leader=task.leader, copy_units=task.assist,
             original_deadline=ev.deadline.original if extended else None, overdue_days=n.overdue_days,
             progress=task.progress, next_due=next_due, reply_by=min(reply, next_due) if reply and next_due else reply, repeat=repeat, review_failed=task.done is not None and task.review == "不合格",

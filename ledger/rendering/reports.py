@@ -209,6 +209,8 @@ def _weekly_context(outcome) -> dict:
     issued = len(s.issued)
     overall += (f"本次发出督办单{issued}份（蓝色{t.issued_blue}份、黄色{t.issued_yellow}份、红色{t.issued_red}份）。"
                 if issued else "本次未发出督办单。")
+    if s.ongoing:
+        overall += f"另有持续推进事项{s.ongoing}项（长期任务和定期报送，不发督办单），其中7日内应报送{len(s.duties)}项。"
     notes = [f"另有{len(s.excluded)}项任务因台账数据有误未计入（{'、'.join(s.excluded)}），请按运行摘要更正。"] \
         if s.excluded else []
 
@@ -221,7 +223,9 @@ def _weekly_context(outcome) -> dict:
         period_label=week.label, date_cn=date_cn(outcome.run_date), office=str(outcome.loaded.params["督查机构"]),
         overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.total),
         due_soon=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
-                       state=states.get(x.task_id, "")) for i, x in enumerate(s.due_soon, start=1)],
+                       state=states.get(x.task_id, "")) for i, x in enumerate(s.due_soon, start=1)]
+        + [dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
+                state="定期报送") for i, x in enumerate(s.duties, start=len(s.due_soon) + 1)],
         overdue=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
                       days=x.days, level=COLOR_NAMES.get(x.level, "未督办")) for i, x in enumerate(s.overdue, start=1)],
         issued=[dict(i=i, number=n.number, color=COLOR_NAMES[n.color], color_code=n.color, task_id=n.task_id,

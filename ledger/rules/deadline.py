@@ -4,6 +4,10 @@ Order: an approved extension (延期至 with 延期审批人) replaces everythin
 an expression (``10个工作日``, ``15天``, ``6月底``, ``年底前``, ``第三季度``, ``立即`` …); else the
 time limit of the task's 紧急程度; else 默认办理时限 working days (seed 004 第三条). A deadline that
 falls on a weekend or holiday moves to the next working day (SPEC §3.2 rule 5).
+
+Long-term tasks (``长期``, ``持续推进`` …) and report duties (``每月25日前``, ``每季度末``, ``每周五前``)
+have no D (SPEC §3.2 rule 4): the rules escalate deadlines, not standing duties. They come back
+as a Deadline with `ongoing` set, and a duty knows its next due date (`Duty.next_on_or_after`).
 """
 
 from __future__ import annotations
@@ -47,16 +51,61 @@ _MONTH = re.compile(rf"^{_NUM}月(?:份)?(?:底|末|中下旬|下旬)?(?:前|之
 _QUARTER = re.compile(r"^(?:第)?([一二三四1-4])季度(?:末|底)?(?:前|之前)?(?:完成|办结)?$")
 _YEAR_END = re.compile(r"^(?:本)?年(?:底|末|内)(?:前|之前)?(?:完成|办结)?$")
 _HALF = re.compile(r"^(上|下)半年(?:底|末|内)?(?:前|之前)?(?:完成|办结)?$")
+_YEAR_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:份)?(?:底|末)?(?:前|之前|以前)?(?:完成|办结)?$")
+_DATE_BEFORE = re.compile(r"^(.+?\d)[日号]?(?:前|之前|以前)(?:完成|办结|办理|落实|报送)?$|^(.+?\d)[日号]?(?:完成|办结)$")
+_LONG_TERM = re.compile(r"^(?:长期|长期坚持|持续推进|常态化推进|常态化|持续|长期任务|长期推进|持续开展)$")
+_DUTY_MONTH = re.compile(rf"^每月{_NUM}[日号]?(?:前|之前|以前)?(?:报送|上报|报|反馈)?$")
+_DUTY_MONTH_END = re.compile(r"^每月(?:底|末)(?:前|之前)?(?:报送|上报|报|反馈)?$")
+_DUTY_QUARTER = re.compile(r"^每季度?(?:末|底)(?:前|之前)?(?:报送|上报|报|反馈)?$")
+_DUTY_WEEK = re.compile(r"^每周(?:星期|周)?([一二三四五1-5])(?:前|之前|以前)?(?:报送|上报|报|反馈)?$")
+_DEADLINE_WORDS = re.compile(r"\d+月|年底|年末|季度|\d+个?工作日|\d+天|\d{4}[-/.年]")
 _NOW = re.compile(r"^(?:立即|即办|当天|当日|马上|立即办理|立行立改|立即整改|即时)(?:办结|完成|办理)?$")
 
 
 @dataclass(frozen=True)
+class Duty:
+    """A recurring report duty: every month on `day` (0 = month end), every quarter end, or every
+    week on `weekday` (0 = Monday)."""
+
+    every: str                  # "month" | "quarter" | "week"
+    day: int = 0
+    weekday: int = 0
+
+    def next_on_or_after(self, T: date, cal: WorkCalendar) -> date:
+        """The first due date, moved to the next working day when it falls on a day off, that is
+        not before T."""
+        for raw in self._occurrences(T - timedelta(days=7)):
+            due = roll_forward(cal, raw)
+            if due >= T:
+                return due
+        raise AssertionError("unreachable: occurrences are unbounded")
+
+    def _occurrences(self, start: date):
+        if self.every == "week":
+            d = start + timedelta(days=(self.weekday - start.weekday()) % 7)
+            while True:
+                yield d
+                d += timedelta(days=7)
+        y, m = start.year, start.month
+        while True:
+            last = _cal.monthrange(y, m)[1]
+            if self.every == "month":
+                yield date(y, m, min(self.day, last) if self.day else last)
+            elif m % 3 == 0:
+                yield date(y, m, last)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+@dataclass(frozen=True)
 class Deadline:
-    """D, and the original deadline when an extension replaced it."""
+    """D, and the original deadline when an extension replaced it. A long-term task or report
+    duty has no D: `ongoing` holds its 办理时限 text and `duty` the recurrence of a duty."""
 
     due: date | None
     original: date | None = None
     problems: tuple[Problem, ...] = ()
+    ongoing: str = ""
+    duty: Duty | None = None
 
     @property
     def extended(self) -> bool:
@@ -102,10 +151,41 @@ def parse_limit(value: object, assigned: date, cal: WorkCalendar, date1904: bool
         return date(assigned.year, 6, 30) if m[1] == "上" else date(assigned.year, 12, 31)
     if _NOW.match(text):
         return assigned
-    try:
-        return parse_date(value, assigned, date1904)
-    except BadValue:
-        raise BadValue(f"办理时限{quote(value)}无法识别", LIMIT_HINT) from None
+    m = _YEAR_MONTH.match(text)
+    if m and 1 <= int(m[2]) <= 12:
+        y, mo = int(m[1]), int(m[2])
+        return date(y, mo, _cal.monthrange(y, mo)[1])
+    m = _DATE_BEFORE.match(text)
+    candidates = [text] + ([m[1] or m[2]] if m else [])
+    for candidate in candidates:
+        try:
+            return parse_date(candidate, assigned, date1904)
+        except BadValue:
+            continue
+    if len(_DEADLINE_WORDS.findall(text)) >= 2:
+        raise BadValue(f"办理时限{quote(value)}含有两个时限",
+                       "一行只能有一个时限：请把该任务拆成每个时限一行（如“市级”“区、县”各一行）")
+    raise BadValue(f"办理时限{quote(value)}无法识别", LIMIT_HINT)
+
+
+def ongoing_kind(value: object) -> tuple[str, Duty | None] | None:
+    """A long-term task or report duty (SPEC §3.2 rule 4): (text, duty or None); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    text = normalize_text(value)
+    if _LONG_TERM.match(text):
+        return text, None
+    m = _DUTY_MONTH.match(text)
+    if m and cn_number(m[1]) is not None and 1 <= cn_number(m[1]) <= 31:  # type: ignore[operator]
+        return text, Duty("month", day=cn_number(m[1]))  # type: ignore[arg-type]
+    if _DUTY_MONTH_END.match(text):
+        return text, Duty("month", day=0)
+    if _DUTY_QUARTER.match(text):
+        return text, Duty("quarter")
+    m = _DUTY_WEEK.match(text)
+    if m:
+        return text, Duty("week", weekday=("一二三四五".index(m[1]) if m[1] in "一二三四五" else int(m[1]) - 1))
+    return None
 
 
 def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bool = False) -> Deadline:
@@ -113,6 +193,9 @@ def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bo
     if task.assigned is None:
         return Deadline(None)
     problems: list[Problem] = []
+    ongoing = ongoing_kind(task.limit)
+    if ongoing is not None:
+        return Deadline(None, None, (), ongoing[0], ongoing[1])
     try:
         if is_blank(task.limit):
             days = params.grade_limit(task.grade) if task.grade else params.int("默认办理时限")

@@ -10,13 +10,14 @@ undone; never before D. At most one notice per task per run date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from ..core.calendar import WorkCalendar, YearNotCovered
 from .deadline import Deadline
 from ..core.errors import Problem, Severity
-from ..core.schema import Color
+from ..core.schema import ONGOING, UNVERIFIED_DONE, Color
 from ..reading.notice_log import Notice
 from ..reading.params import COLOR_NAMES, Params
 from ..reading.tasks import Task
@@ -33,6 +34,7 @@ class Evaluation:
     level: str | None = None            # highest color ever issued, this run included
     next_step: str = ""
     problems: tuple[Problem, ...] = ()  # row problems + deadline problems + rule warnings
+    next_due: date | None = None        # a report duty's next due date (state 持续推进)
 
     @property
     def has_errors(self) -> bool:
@@ -57,6 +59,9 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
                     for p in problems]
         overdue = (task.done - D).days if D and task.done and task.done > D else None
         return Evaluation(task, deadline, "已销号", None, overdue, None, level, "", tuple(problems))
+    settled = _without_notice(task, deadline, problems, level, run_date, cal)
+    if settled is not None:
+        return settled
     if D is None or any(p.is_error for p in problems):
         return Evaluation(task, deadline, "数据有误", level=level,
                           next_step="请按程序提示更正后重新运行", problems=tuple(problems))
@@ -97,6 +102,47 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
     if issue and (level is None or Color(issue).rank > Color(level).rank):
         level = issue
     return Evaluation(task, deadline, state, remaining, overdue, issue, level, next_step, tuple(problems))
+
+
+_DONE = re.compile(r"^(?:该?(?:任务|事项|项目|工作))?(?:已经?|均已|全部|已全部|已全面|已按期|已按时)?(?:完成|办结)")
+_NOT_DONE = re.compile(r"未|尚|基本完成|正在|部分|待|拟|将|计划|力争|预计|\d+\s*[%％]|百分之|完成率|进度|推进中|进行中|没有|反弹|仍")
+
+
+def says_done(progress: str) -> bool:
+    """办理进展 text that opens by reporting the task done (``已完成``, ``已办结``, ``完成``,
+    ``项目已完成验收``), but not ``未完成``, ``基本完成``, ``正在推进``, ``已完成60%``, nor a part of
+    it done (``场地围挡已完成，占道摊点清理后反弹``)."""
+    return bool(progress) and bool(_DONE.search(progress)) and not _NOT_DONE.search(progress)
+
+
+def _without_notice(task: Task, deadline: Deadline, problems: list[Problem], level: str | None, T: date,
+                    cal: WorkCalendar) -> Evaluation | None:
+    """States settled before escalation is consulted, none of which ever issues a notice:
+    持续推进 (long-term task or report duty, SPEC §3.2 rule 4) and 待核实办结 (进展 says done,
+    办结日期 empty). None for every other row."""
+    if any(p.is_error for p in problems):
+        return None
+    if deadline.ongoing:
+        if not task.is_open:
+            return Evaluation(task, deadline, "按时办结", level=level, next_step="已办结，待督查室审核销号",
+                              problems=tuple(problems))
+        if deadline.duty is None:
+            return Evaluation(task, deadline, ONGOING, level=level, next_step="长期任务，持续推进（不发督办单）",
+                              problems=tuple(problems))
+        label = deadline.ongoing if deadline.ongoing.endswith(("报送", "上报", "报", "反馈")) else deadline.ongoing + "报送"
+        try:
+            due = deadline.duty.next_on_or_after(T, cal)
+        except YearNotCovered as exc:
+            return Evaluation(task, deadline, ONGOING, level=level, next_step=label, problems=(
+                *problems, task.problem("limit", f"下次报送日期暂无法计算（{exc}）", "", Severity.WARNING)))
+        return Evaluation(task, deadline, ONGOING, level=level, next_step=f"{label}：下次 {due.isoformat()}",
+                          problems=tuple(problems), next_due=due)
+    if task.is_open and task.done is None and says_done(task.progress):
+        note = task.problem("progress", f"办理进展“{task.progress}”表示已办结，但办结日期为空",
+                            "请核实后填写办结日期；核实前不发督办单", Severity.WARNING)
+        return Evaluation(task, deadline, UNVERIFIED_DONE, level=level, next_step="请核实是否已办结，并填写办结日期",
+                          problems=(*problems, note))
+    return None
 
 
 def _escalate(task: Task, D: date, history: list[Notice], T: date, params: Params,
