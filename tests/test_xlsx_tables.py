@@ -172,8 +172,8 @@ LEFT_ALONE = {
     "other row": dict(table=table_xml(), writes=status_writes(header_row=2, rows=range(3, 6))),
     # 当前状态 is a column of the Table already: Excel would rename the new header to 当前状态2,
     # which the next run would not recognise as its column
-    "name taken": dict(table=table_xml(columns='<tableColumn id="1" name="编号"/><tableColumn id="2" name="内容"/>'
-                                               '<tableColumn id="3" name="单位"/><tableColumn id="4" name="当前状态"/>'),
+    "name taken": dict(table=table_xml(columns="".join(f'<tableColumn id="{i}" name="{n}"/>' for i, n in
+                                                       enumerate(["编号", "内容", "单位", "当前状态"], start=1))),
                        writes=status_writes()),
     # header cells written without the header style are not headers the tool appends
     "not headers": dict(table=table_xml(), writes=[CellWrite(1, 5, "备注")]),
@@ -290,7 +290,8 @@ def test_weekly_runs_with_a_task_added_to_the_table_in_between(tmp_path):
     run_weekly(book, dt.date(2026, 11, 23), tmp_path / "out")
     wb = openpyxl.load_workbook(book)
     ws = wb[TASK]
-    for col, value in [(1, "T4"), (3, "任务T4的内容"), (4, "县财政局"), (7, dt.date(2026, 11, 24)), (8, "3个工作日")]:
+    new_task = [(1, "T4"), (3, "任务T4的内容"), (4, "县财政局"), (7, dt.date(2026, 11, 24)), (8, "3个工作日")]
+    for col, value in new_task:
         ws.cell(5, col, value)
     ws.tables["任务表"].ref = "A1:Y5"
     ws.tables["任务表"].autoFilter.ref = "A1:Y5"

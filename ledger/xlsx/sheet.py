@@ -4,8 +4,9 @@ It handles any well-formed worksheet — namespace prefixes, comments or CDATA i
 rows or cells without ``r`` — which is why it is the fallback of the byte-level fast path
 (:mod:`ledger.xlsx.fastsheet`) and gives the same result. Written cells replace or join the
 existing ones with rows and cells kept sorted; a row's ``spans`` hint, ``<dimension>`` and
-``<cols>`` are kept valid, and an AutoFilter is widened over header cells appended at its right. The fast path also borrows this engine for the edits outside
-``sheetData`` by running it on the sheet's skeleton.
+``<cols>`` are kept valid, and an AutoFilter is widened over header cells appended at its right.
+The fast path also borrows this engine for the edits outside ``sheetData`` by running it on the
+sheet's skeleton.
 """
 
 from __future__ import annotations
