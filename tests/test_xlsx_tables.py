@@ -304,6 +304,24 @@ def test_weekly_runs_with_a_task_added_to_the_table_in_between(tmp_path):
     assert ws["Q5"].value.date() == dt.date(2026, 11, 27) and ws["R5"].value == "逾期"
 
 
+def test_weekly_run_widens_a_table_that_has_a_clerks_column_of_a_status_name(tmp_path):
+    """The clerk's Table has its own 逾期天数 (column Q): the tool's column is headed 逾期天数（自动）,
+    so the Table gets that name too and no two of its columns share a name."""
+    from tests.conftest import HEADER
+
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", dt.date(2026, 10, 8), "5个工作日")],
+                        header=[*HEADER, "逾期天数"])
+    wb = openpyxl.load_workbook(book)
+    wb[TASK].add_table(Table(displayName="任务表", ref="A1:Q2"))
+    wb.save(book)
+    run_weekly(book, dt.date(2026, 11, 23), tmp_path / "out")
+    ws = openpyxl.load_workbook(book)[TASK]
+    expected = [n + "（自动）" if n == "逾期天数" else n for n in STATUS_NAMES]
+    assert ws.tables["任务表"].ref == "A1:Z2"
+    assert [c.name for c in ws.tables["任务表"].tableColumns][16:] == ["逾期天数", *expected]
+    assert [c.value for c in ws[1]][16:] == ["逾期天数", *expected]
+
+
 def test_weekly_run_widens_the_clerks_autofilter(tmp_path):
     book = clerk_ledger(tmp_path, as_table=False)
     run_weekly(book, dt.date(2026, 11, 23), tmp_path / "out")
