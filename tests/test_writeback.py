@@ -37,9 +37,12 @@ def test_sample_run_changes_only_the_task_sheet_styles_and_log(sample, tmp_path)
     after = parts(sample)
     changed = {name for name in before if before[name] != after.get(name)}
     assert set(after) == set(before)  # the log sheet already existed: no part added or removed
-    # workbook.xml gains only the hidden names marking the nine status columns (first run of this version)
+    # workbook.xml gains only the hidden names marking the nine status columns (first run of this version),
+    # and its hidden _FilterDatabase name is widened with the task sheet's AutoFilter over them (T..AB)
     assert changed == {sheets["督办台账"], sheets["督办记录"], "xl/styles.xml", "xl/workbook.xml"}
-    assert without_markers(after["xl/workbook.xml"]) == without_markers(before["xl/workbook.xml"])
+    assert without_markers(after["xl/workbook.xml"]) == without_markers(
+        before["xl/workbook.xml"].replace(b"$S$45", b"$AB$45"))
+    assert b'<autoFilter ref="A3:AB45"/>' in after[sheets["督办台账"]]
     from python_calamine import CalamineWorkbook
 
     header = CalamineWorkbook.from_path(str(sample)).get_sheet_by_name("督办台账").to_python()[2]

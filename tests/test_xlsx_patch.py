@@ -95,8 +95,11 @@ def col_of(ref: str) -> int:
 
 
 def strip_sheet(data: bytes, cols: set[int]) -> bytes:
-    """The sheet without cells in `cols`, col entries for `cols`, spans and dimension."""
+    """The sheet without cells in `cols`, col entries for `cols`, spans, dimension and the
+    AutoFilter's ref (widened over new status columns; the tests check it themselves)."""
     root = xml(data)
+    for af in root.findall(f"{{{MAIN}}}autoFilter"):
+        af.attrib.pop("ref", None)
     for c in list(root.iter(C)):
         if col_of(c.get("r")) in cols:
             c.getparent().remove(c)
@@ -169,6 +172,7 @@ def test_rich_workbook_preserved_except_the_patched_parts(tmp_path, engine):
     assert after[task_part].startswith(DECL.encode())
     root = xml(after[task_part])
     assert root.find(f"{{{MAIN}}}dimension").get("ref") == "A1:V23"
+    assert root.find(f"{{{MAIN}}}autoFilter").get("ref") == "A3:V23"          # was A3:M23
     assert all(r.get("spans") == "1:22" for r in root.iter(ROW) if int(r.get("r")) >= 3)
     new_cols = [(c.get("min"), c.get("width")) for c in root.iter(f"{{{MAIN}}}col") if int(c.get("min")) >= 14]
     assert new_cols == [(str(first_col + i), f"{w:g}") for i, (_, w) in enumerate(STATUS_HEADERS)]
@@ -181,6 +185,10 @@ def test_rich_workbook_preserved_except_the_patched_parts(tmp_path, engine):
     added.getparent().remove(added)
     calc = wb_after.find(f"{{{MAIN}}}calcPr")
     assert calc.attrib.pop("fullCalcOnLoad") == "1"
+    # the hidden name Excel keeps equal to the AutoFilter range follows it
+    filter_db = wb_after.find(f"{{{MAIN}}}definedNames/{{{MAIN}}}definedName[@name='_xlnm._FilterDatabase']")
+    assert filter_db.text == "'督办台账'!$A$3:$V$23"
+    filter_db.text = "'督办台账'!$A$3:$M$23"
     assert c14n(wb_after) == c14n(wb_before)
     rels = {r.get("Id"): r for r in xml(after["xl/_rels/workbook.xml.rels"])}
     assert len(rels) == len(xml(before["xl/_rels/workbook.xml.rels"])) + 1
@@ -246,6 +254,8 @@ def test_libreoffice_saved_workbook(tmp_path, engine):
     cols = set(range(14, 23))
     assert strip_sheet(after[task_part], cols) == strip_sheet(before[task_part], cols)
     assert b'<f aca="false">' in after[task_part]
+    assert xml(after[task_part]).find(f"{{{MAIN}}}autoFilter").get("ref") == "A3:V23"     # was A3:M23
+    assert "督办台账!$A$3:$V$23</definedName>".encode() in after["xl/workbook.xml"]
     calc = xml(after["xl/workbook.xml"]).find(f"{{{MAIN}}}calcPr")
     assert calc.get("fullCalcOnLoad") == "1" and calc.get("iterateCount") == "100"
     rows = calamine_rows(out, TASK)

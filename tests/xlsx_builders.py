@@ -40,13 +40,14 @@ def serial(d: dt.date) -> int:
 
 def sheet(rows: str, *, dimension: str | None = "A1", before: str = "", after: str = "",
           sheet_views: str = '<sheetViews><sheetView workbookViewId="0"/></sheetViews>',
-          open_tag: str = SHEET_OPEN) -> str:
-    """A worksheet part: ``rows`` is the sheetData inner XML."""
+          open_tag: str = SHEET_OPEN, tail: str = "") -> str:
+    """A worksheet part: ``rows`` is the sheetData inner XML; ``after`` goes right after
+    sheetData (autoFilter, mergeCells …), ``tail`` after pageMargins (tableParts …)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (DECL + open_tag + dim + sheet_views + '<sheetFormatPr defaultRowHeight="14.25" '
             'x14ac:dyDescent="0.2"/>' + before + f"<sheetData>{rows}</sheetData>" + after
             + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-            + "</worksheet>")
+            + tail + "</worksheet>")
 
 
 def sst(strings: list[str]) -> str:

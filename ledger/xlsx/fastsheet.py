@@ -7,8 +7,9 @@ order, into a :class:`ledger.xlsx.package._PartWriter` that deflates as it goes,
 thing in memory is the original part (50,000 rows: 60 MB). It accepts only the conventional
 layout every producer writes (default namespace, explicit r on rows and the scanned cells, rows
 in order, no comments/CDATA/row extLst in sheetData) and otherwise raises ``_Fallback`` so the
-lxml engine (:mod:`ledger.xlsx.sheet`) takes over. The edits outside sheetData (``<dimension>``, ``<cols>``) are made by that engine
-on the sheet's skeleton, which also validates everything the fast path does not look at.
+lxml engine (:mod:`ledger.xlsx.sheet`) takes over. The edits outside sheetData (``<dimension>``,
+``<autoFilter>``, ``<cols>``) are made by that engine on the sheet's skeleton, which also
+validates everything the fast path does not look at.
 """
 
 from __future__ import annotations
@@ -190,9 +191,11 @@ class _FastSheet:
         add(after)
 
     def _outside(self, writes: _RowWrites, widths: Mapping[int, float]) -> tuple[bytes, bytes]:
-        """The sheet before and after sheetData, with ``<dimension>`` and ``<cols>`` updated."""
+        """The sheet before and after sheetData, with ``<dimension>``, ``<autoFilter>`` and
+        ``<cols>`` updated."""
         if writes:
             self.head.update_dimension(writes)
+            self.head.widen_auto_filter(writes)
         self.head.set_widths(widths)
         if not self.head.head_changed:
             return self.data[:self.sd.start()], self.data[self.close_end:]

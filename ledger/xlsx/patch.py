@@ -12,7 +12,11 @@ works on the zip package directly:
   out unusually (namespace prefixes, comments in sheetData, rows or cells without ``r`` …) go
   through the lxml engine instead, which gives the same result;
 * an Excel Table whose last row is followed by written rows is extended over them, as Excel does
-  when one types below a Table (``ref`` and its AutoFilter's; see :mod:`ledger.xlsx.tables`);
+  when one types below a Table, and one whose header row gets header cells written directly to
+  its right is widened over those columns, as Excel does when one types a header beside a Table
+  (``ref``, its AutoFilter's, new ``tableColumn`` entries; see :mod:`ledger.xlsx.tables`). A sheet's
+  own AutoFilter is widened the same way, with the workbook's hidden ``_xlnm._FilterDatabase``,
+  so that sorting the tasks in Excel takes their status columns along;
 * ``xl/styles.xml`` only gets entries appended (see :mod:`ledger.xlsx.styles`);
 * owned sheets (a ``督办记录`` that does not exist yet) are generated whole; a new one is appended
   as the last sheet, which touches ``workbook.xml``, its rels and ``[Content_Types].xml``;
@@ -41,7 +45,8 @@ This module is the entry point and runs the steps in order; the steps live in:
 ``xlsx_sheet``            task sheet, lxml engine (fallback; also edits the fast path's skeleton)
 ``xlsx_formulas``         shared/array formula protection, calcChain, "has formulas?"
 ``xlsx_owned``            tool-owned sheets: generate, replace or append
-``xlsx_tables``           Excel Tables extended over rows appended directly below them
+``xlsx_tables``           Excel Tables extended over rows appended directly below them and
+                          widened over header cells appended directly to their right
 ``xlsx_styles``           cell values and appended styles
 ========================  ===================================================================
 """
@@ -77,23 +82,26 @@ __all__ = ["CellWrite", "DefinedName", "SheetTable", "PatchError", "patch_workbo
 ENGINE = "auto"        # "auto": byte-level fast path when the sheet allows it; "lxml": always lxml
 
 
+_Bounds = tuple[int, int, int, int]
+
+
 def _patch_sheet(data: bytes, part: str, label: str, cells: CellRenderer, writes: _RowWrites,
                  widths: Mapping[int, float], progress: Callable[[int], None] | None = None
-                 ) -> tuple[bytes | _PartWriter, set[str]]:
+                 ) -> tuple[bytes | _PartWriter, set[str], tuple[_Bounds, _Bounds] | None]:
     """The sheet with the writes and widths applied (bytes, or the fast path's deflated part),
-    and the refs of overwritten formula cells."""
+    the refs of overwritten formula cells, and the AutoFilter's (old, new) bounds if widened."""
     if ENGINE == "auto":
         try:
             fast = _FastSheet(data, part, label, cells)
             out = _PartWriter()
             fast.apply(writes, widths, out, progress)
-            return out.close(), fast.formula_refs
+            return out.close(), fast.formula_refs, fast.head.filter_widened
         except _Fallback:
             fast = out = None             # drop what the fast path produced before lxml starts
     patch = _SheetPatch(data, part, label, cells)
     patch.apply(writes)
     patch.set_widths(widths)
-    return patch.result(), patch.formula_refs
+    return patch.result(), patch.formula_refs, patch.filter_widened
 
 
 def _styles(pkg: _Package, wb: _Workbook, ct: _ContentTypes) -> tuple[str, bytes | None, StyleBook]:
@@ -171,10 +179,12 @@ def patch_workbook(src: Path, dst: Path, sheet_name: str, writes: Iterable[CellW
         calc_cells: set[tuple[str, str]] = set()
         for target, (_, sheet_writes, sheet_widths) in zip(targets, jobs):
             if sheet_writes or sheet_widths:
-                sheet, formula_refs = _patch_sheet(pkg.get(target.part), target.part, target.name,
-                                                   renderer, sheet_writes, sheet_widths, progress)
+                sheet, formula_refs, widened = _patch_sheet(pkg.get(target.part), target.part, target.name,
+                                                            renderer, sheet_writes, sheet_widths, progress)
                 pkg.set(target.part, sheet)              # also lets the original part go
                 calc_cells |= {(target.sheet_id, ref) for ref in formula_refs}
+                if widened is not None:
+                    wb.widen_filter_database(target, *widened)
                 grow_tables(pkg, target.part, sheet_writes)
 
         calc_sheets = _write_owned_sheets(pkg, wb, ct, owned, renderer)

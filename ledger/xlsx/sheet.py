@@ -4,8 +4,9 @@ It handles any well-formed worksheet — namespace prefixes, comments or CDATA i
 rows or cells without ``r`` — which is why it is the fallback of the byte-level fast path
 (:mod:`ledger.xlsx.fastsheet`) and gives the same result. Written cells replace or join the
 existing ones with rows and cells kept sorted; a row's ``spans`` hint, ``<dimension>`` and
-``<cols>`` are kept valid. The fast path also borrows this engine for the edits outside
-``sheetData`` by running it on the sheet's skeleton.
+``<cols>`` are kept valid, and an AutoFilter is widened over header cells appended at its right.
+The fast path also borrows this engine for the edits outside ``sheetData`` by running it on the
+sheet's skeleton.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class _SheetPatch:
     """The lxml engine: parses the whole worksheet, edits the tree, serialises it.
 
     Also used on a sheet's skeleton (sheetData emptied) by the fast path, for the edits
-    outside sheetData: ``<dimension>`` and ``<cols>``.
+    outside sheetData: ``<dimension>``, ``<autoFilter>`` and ``<cols>``.
     """
 
     def __init__(self, data: bytes, part: str, label: str, cells: CellRenderer):
@@ -44,6 +45,7 @@ class _SheetPatch:
             raise PatchError(f"工作表“{label}”缺少 sheetData，文件已损坏")
         self.formula_refs: set[str] = set()
         self.head_changed = False
+        self.filter_widened: tuple[tuple[int, int, int, int], tuple[int, int, int, int]] | None = None
         self._col_cache: dict[str, int] = {}
 
     def _col_of(self, ref: str) -> int:
@@ -124,6 +126,7 @@ class _SheetPatch:
                 continue
             self._merge_row(row_el, rnum, [w.col for w in ws], list(new_row))
         self.update_dimension(writes)
+        self.widen_auto_filter(writes)
 
     def _merge_row(self, row_el: etree._Element, rnum: int, cols: list[int],
                    cells: list[etree._Element]) -> None:
@@ -184,6 +187,24 @@ class _SheetPatch:
         if dim.get("ref") != ref:
             dim.set("ref", ref)
             self.head_changed = True
+
+    def widen_auto_filter(self, writes: _RowWrites) -> None:
+        """Widen the sheet's AutoFilter (筛选) over header cells written directly to its right on
+        its header row, so that sorting or filtering takes the new columns along with the rows.
+        The old and new bounds are kept in ``filter_widened`` for the workbook's hidden
+        ``_xlnm._FilterDatabase`` name, which Excel keeps in step with the AutoFilter."""
+        af = self.root.find(self.q("autoFilter"))
+        bounds = _split_range(af.get("ref") or "") if af is not None and writes else None
+        if bounds is None:
+            return
+        r0, c0, r1, c1 = bounds
+        run = writes.header_run(r0, c1)
+        if not run:
+            return
+        new = (r0, c0, r1, run[-1].col)
+        af.set("ref", f"{column_letter(c0)}{r0}:{column_letter(new[3])}{r1}")
+        self.filter_widened = (bounds, new)
+        self.head_changed = True
 
     def set_widths(self, widths: Mapping[int, float]) -> None:
         if not widths:

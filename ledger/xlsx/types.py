@@ -107,6 +107,18 @@ class _RowWrites:
         """Every written (row, col) — built only when a sheet has formula groups to check."""
         return {(w.row, w.col) for ws in self.rows.values() for w in ws}
 
+    def header_run(self, row: int, after_col: int) -> list[CellWrite]:
+        """The header cells (style ``header``) written in `row` at after_col + 1, + 2, … with no
+        gap: the columns appended directly to the right of a range whose last column is
+        `after_col` (an AutoFilter or a Table widened over them)."""
+        run: list[CellWrite] = []
+        for w in self.rows.get(row, ()):
+            if w.col == after_col + 1 + len(run) and w.style == "header":
+                run.append(w)
+            elif w.col > after_col + len(run):
+                break
+        return run
+
     def bounds(self) -> tuple[int, int, int, int]:
         """(min_row, min_col, max_row, max_col) of the written cells; there must be some."""
         cols = self.columns()

@@ -2,7 +2,8 @@
 
 ``_Workbook`` finds sheets by name (case-insensitively, as Excel does), resolves each to its
 part, reads the date system (1900/1904), and makes the few edits write-back needs: append a
-sheet, add or remove a relationship, ask for a full recalculation on load.
+sheet, add or remove a relationship, ask for a full recalculation on load, widen a sheet's
+``_xlnm._FilterDatabase`` along with its AutoFilter.
 ``_ContentTypes`` adds and removes overrides. Both keep their edits in memory and write a part
 back (``flush``) only when it changed, so an unchanged part keeps its original bytes.
 """
@@ -15,9 +16,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .cells import column_letter
 from .package import _Package
 from .types import DefinedName, PatchError
-from .xml import CT_NS, PKG_REL_NS, REL_NS, _children, _local, _parse, _serialize
+from .xml import CT_NS, PKG_REL_NS, REL_NS, _children, _local, _parse, _serialize, _split_range
 
 
 def _resolve_target(base_dir: str, target: str) -> str:
@@ -220,6 +222,24 @@ class _Workbook:
         if calc.get("fullCalcOnLoad") not in ("1", "true"):
             calc.set("fullCalcOnLoad", "1")
             self.changed = True
+
+    def widen_filter_database(self, sheet: _Sheet, old: tuple[int, int, int, int],
+                              new: tuple[int, int, int, int]) -> None:
+        """Widen the sheet's hidden ``_xlnm._FilterDatabase`` name from `old` to `new` (bounds as
+        (min_row, min_col, max_row, max_col)) when it names exactly `old`: Excel keeps it equal to
+        the sheet's AutoFilter range."""
+        names = self._child("definedNames")
+        if names is None or sheet not in self.sheets:
+            return
+        index = str(self.sheets.index(sheet))
+        for el in _children(names, "definedName"):
+            if el.get("name", "").casefold() != "_xlnm._filterdatabase" or el.get("localSheetId") != index:
+                continue
+            prefix, bang, ref = (el.text or "").rpartition("!")
+            if bang and _split_range(ref.replace("$", "")) == old:
+                r0, c0, r1, c1 = new
+                el.text = f"{prefix}!${column_letter(c0)}${r0}:${column_letter(c1)}${r1}"
+                self.changed = True
 
     def flush(self) -> None:
         if self.changed:
