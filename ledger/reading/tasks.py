@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -53,13 +54,14 @@ class Task:
     closed: date | None = None
     progress: str = ""
     problems: tuple[Problem, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)  # standard header → the clerk's, where they differ
 
     def loc(self, key: str | None = None) -> Location:
         return Location(self.sheet, self.row, self.columns.get(key) if key else None)
 
     def problem(self, key: str | None, message: str, hint: str = "",
                 severity: Severity = Severity.ERROR) -> Problem:
-        return Problem(self.loc(key), message, hint, severity)
+        return in_clerks_words(Problem(self.loc(key), message, hint, severity), self.labels)
 
     @property
     def has_errors(self) -> bool:
@@ -78,6 +80,34 @@ class TaskSheet:
     tasks: tuple[Task, ...]
     status_columns: dict[str, int] = field(default_factory=dict)   # the tool's status columns that exist
     clerk_status: dict[str, int] = field(default_factory=dict)     # clerk's columns named like one
+
+
+def in_clerks_words(problem: Problem, labels: Mapping[str, str]) -> Problem:
+    """The problem with each standard field name replaced by the header the clerk's sheet uses
+    (`办理时限` → `完成时限` where the column is headed 完成时限); quoted cell text is left alone."""
+    if not labels:
+        return problem
+    pattern = _label_pattern(tuple(sorted(labels, key=len, reverse=True)))
+
+    def say(text: str) -> str:
+        return pattern.sub(lambda m: m[1] or labels[m[2]], text)
+
+    return Problem(problem.location, say(problem.message), say(problem.hint), problem.severity)
+
+
+@lru_cache(maxsize=8)
+def _label_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(“[^”]*”)|(" + "|".join(map(re.escape, names)) + ")")
+
+
+def header_labels(header: HeaderMap) -> Mapping[str, str]:
+    """Standard header → the clerk's header text, for the recognised columns named differently."""
+    labels = {}
+    for key, col in header.columns.items():
+        standard, own = next(f.header for f in TASK_FIELDS if f.key == key), header.names.get(col, "")
+        if own and normalize_header(own) != normalize_header(standard):
+            labels[standard] = own
+    return MappingProxyType(labels)
 
 
 def field_aliases() -> dict[str, str]:
@@ -131,6 +161,7 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
     letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
     filled = _filled_values(sheet, header.row + 1)
     formulas = book.formulas(sheet.name)
+    labels = header_labels(header)
     tasks: list[Task] = []
     columns = list(header.columns.items())
     stages.set_total(max(sheet.max_row - header.row, 0))
@@ -144,7 +175,7 @@ def read_tasks(book: Book, units: UnitDirectory | None, run_date: date) -> tuple
             raw.update({k: filled[(r, c)] for k, c in columns if (r, c) in filled})
         if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
-        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904)
+        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904, labels)
         if formulas:
             parsed = _check_formulas(parsed, header, formulas)
         tasks.append(parsed)
@@ -188,7 +219,8 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
 
 
 def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],
-               units: UnitDirectory | None, run_date: date, date1904: bool) -> Task:
+               units: UnitDirectory | None, run_date: date, date1904: bool,
+               labels: Mapping[str, str] = MappingProxyType({})) -> Task:
     probs: list[Problem] = []
     values: dict[str, object] = {}
 
@@ -264,7 +296,9 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
                              "请核对办结日期和交办日期（常见为年份或月份录错）"))
     if values["closed"] is not None and values["done"] is None:
         probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
-    return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), **values)  # type: ignore[arg-type]
+    problems = tuple(in_clerks_words(p, labels) for p in probs)
+    return Task(sheet=sheet, row=row, columns=letters, problems=problems, labels=labels,  # type: ignore[arg-type]
+                **values)
 
 
 _UNIT_FIELDS = ("lead", "assist")
