@@ -40,26 +40,32 @@ def _fatal(exc: LedgerError) -> RunReport:
     return RunReport(2, fatal_text(exc), error=exc)
 
 
-def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False,
+def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run: bool = False,
                templates: Path | None = None) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
     log (the commit point), then publish the documents. See `outputs` for why in that order.
-    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars)."""
-    from .outputs import document_count, publish, stage as render_outputs, templates_for
-    from .workbook_io import RunLock
+    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars).
+    `out_root` None: the output folder of `outputs.output_root`."""
+    from .outputs import document_count, missing_folders, output_root, publish, remove_empty
+    from .outputs import stage as render_outputs, templates_for
+    from .workbook_io import RunLock, ensure_writable, locate_workbook
     from .writeback import commit
 
-    staging = None
+    staging, created = None, []
     try:
+        path = locate_workbook(path)    # before any progress: a wrong name shows no bars
         if dry_run:
             outcome = _evaluate(path, run_date)
             summary = summarize(outcome, mode="dry-run")
             return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
+        ensure_writable(path)           # open in Excel/WPS: said before reading, not after rendering
         with RunLock(path), _long_lived_heap():
             outcome = _evaluate(path, run_date)
             gc.freeze()
             checkpoint("after-evaluate")
             folder = templates_for(outcome, path, templates)
+            out_root = output_root(outcome.loaded.params, path, out_root)
+            created = missing_folders(out_root)
             with stages.stage(f"生成督办单（{len(outcome.new_notices)} 份新发）和周汇总", document_count(outcome)):
                 staging = render_outputs(outcome, out_root, folder)
             checkpoint("after-stage")
@@ -69,6 +75,7 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     except LedgerError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        remove_empty(created)
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
     files = publish(staging, out_dir)
@@ -78,16 +85,18 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True, summary=summary)
 
 
-def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
+def report_period(path: Path, period_text: str, out_root: Path | None, run_date: date,
                   templates: Path | None = None) -> RunReport:
     """`ledger report`: the 通报 of a month / quarter / half-year / year, from the workbook alone."""
     from dataclasses import replace
 
-    from .outputs import templates_for
+    from .outputs import output_root, templates_for
     from .rendering.reports import render_period
     from .core.periods import parse_period
+    from .workbook_io import locate_workbook
 
     try:
+        path = locate_workbook(path)
         try:
             period = parse_period(period_text)
         except ValueError as exc:
@@ -99,7 +108,7 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
         # figures come from the log as it stands: notices a run would issue today are not counted
         outcome = replace(_rules(loaded, run_date), new_notices=())
         folder = templates_for(outcome, path, templates)
-        out_dir = out_root / period.label
+        out_dir = output_root(outcome.loaded.params, path, out_root) / period.label
         with stages.stage(f"生成{period.label}通报"):
             files = render_period(outcome, period, out_dir, folder)
     except LedgerError as exc:
@@ -108,14 +117,16 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
     return RunReport(0, text, outcome, out_dir=out_dir)
 
 
-def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
+def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None = None,
             today: date | None = None) -> RunReport:
     """Re-render a notice already in the log (by number, or the latest of a task id)."""
     from .rendering.notices import build_views, render_notices
-    from .outputs import safe_filename, templates_for
+    from .outputs import output_root, safe_filename, templates_for
     from .rules.escalation import last_notice
+    from .workbook_io import locate_workbook
 
     try:
+        path = locate_workbook(path)
         loaded = load(path, today or date.today())
         wanted = normalize_number(key)
         picked = [n for n in loaded.log if normalize_number(n.number) == wanted]
@@ -126,7 +137,7 @@ def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
             raise LedgerError(f"督办记录中找不到“{key}”：请填写督办单编号（如 黄督〔2026〕7号）或任务编号。")
         outcome = evaluate_all(loaded, max(today or date.today(), *(n.issued for n in loaded.log)))
         folder = templates_for(outcome, path, templates)
-        out_dir = out_root / "补打" / safe_filename(picked[0].number)
+        out_dir = output_root(loaded.params, path, out_root) / "补打" / safe_filename(picked[0].number)
         params = loaded.params.with_values(**{"蓝色打印": True})
         files = render_notices(build_views(outcome, picked), out_dir, params, folder)
     except LedgerError as exc:
@@ -199,7 +210,10 @@ def _evaluate(path: Path, run_date: date) -> Outcome:
 
 def check_workbook(path: Path, run_date: date) -> RunReport:
     """Validation only: every problem at once, nothing written."""
+    from .workbook_io import locate_workbook
+
     try:
+        path = locate_workbook(path)
         loaded = _read(path, run_date)
     except LedgerError as exc:
         return _fatal(exc)
