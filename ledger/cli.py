@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="新建一个可直接使用的督办台账", description="新建督办台账（不会覆盖已有文件）。")
     init.add_argument("workbook", type=Path, help="新台账的文件名，如 台账.xlsx")
-    init.add_argument("--empty", action="store_true", help="不添加示例行")
+    init.add_argument("--empty", action="store_true", help="不添加示例任务和示例单位（只有表头和参数）")
 
     run = sub.add_parser("run", help="每周运行：计算状态、发出督办单、回写台账",
                          description="每周运行：计算应办结日期和状态，按蓝黄红规则发出督办单，回写台账状态列。")
@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
             from .init_workbook import create_ledger
 
             create_ledger(args.workbook, today=today, examples=not args.empty)
-            print(f"已新建督办台账“{args.workbook}”：请在“督办台账”表中登记任务，在“单位名录”“参数设置”表中按本单位实际修改。")
+            from .init_workbook import created_text
+
+            print(created_text(args.workbook, examples=not args.empty))
             return 0
         if args.command == "shortcut":
             from .shortcut import create_shortcut, usage_text

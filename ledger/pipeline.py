@@ -24,7 +24,7 @@ from .reading.notice_log import Notice, Numberer, is_notice_number, read_log
 from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
-from .core.schema import LOG_SHEET, STATES
+from .core.schema import LOG_SHEET, STATES, is_example_id
 from .reading.tasks import TaskSheet, read_tasks
 from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
@@ -42,6 +42,7 @@ class Loaded:
     log: tuple[Notice, ...]
     tasks: TaskSheet
     config_problems: tuple[Problem, ...]     # problems outside task rows: they stop the run
+    example_rows: tuple[int, ...] = ()       # rows of `ledger init`'s examples: set aside, never evaluated
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,20 @@ def load(path: Path, run_date: date) -> Loaded:
     units, p3 = read_units(book)
     log, p4 = read_log(book)
     tasks, p5 = read_tasks(book, units, run_date)
+    tasks, examples = _set_aside_examples(tasks)
     return Loaded(book, fingerprint, params, WorkCalendar(overrides), units, tuple(log), tasks,  # type: ignore[arg-type]
-                  tuple(p1 + p2 + p3 + p4 + p5))
+                  tuple(p1 + p2 + p3 + p4 + p5), examples)
+
+
+def _set_aside_examples(tasks: TaskSheet) -> tuple[TaskSheet, tuple[int, ...]]:
+    """Rows whose 任务编号 starts with 示例 (the examples `ledger init` writes) are not tasks: no
+    state, no notice, no number, not in any count or report."""
+    from dataclasses import replace
+
+    examples = tuple(t.row for t in tasks.tasks if is_example_id(t.id))
+    if not examples:
+        return tasks, ()
+    return replace(tasks, tasks=tuple(t for t in tasks.tasks if not is_example_id(t.id))), examples
 
 
 def check_history(loaded: Loaded, run_date: date) -> None:

@@ -73,6 +73,11 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
         issued_title = (f"{T.isoformat()} 已发出督办单 {len(listed)} 份：{by_color}（本次新发 {fresh} 份；"
                         f"其余为同一日期此前运行所发，未重复发出）")
     lines: list[str] = []
+    examples = outcome.loaded.example_rows
+    if examples:
+        rows = "、".join(str(r) for r in examples[:10]) + ("……" if len(examples) > 10 else "")
+        lines.append(f"示例行 {len(examples)} 行（第{rows}行，任务编号以“示例”开头）未计入、未发督办单："
+                     f"登记正式任务后请删除这些行。")
     if config is not None:
         lines.append(config.message + "：")
         lines += [f"  {p.text()}" for p in config.problems]

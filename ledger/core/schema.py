@@ -65,6 +65,14 @@ TASK_FIELDS: tuple[Field, ...] = (
     Field("progress", "办理进展", ("进展情况", "办理情况"), False, "text", 30),
 )
 
+EXAMPLE_ID_PREFIX = "示例"
+"""`ledger init`'s example rows have ids 示例-1, 示例-2 …: such a row is never issued a notice,
+logged or counted, whatever else it says (a clerk who forgets to delete them loses nothing)."""
+
+
+def is_example_id(task_id: object) -> bool:
+    return normalize_header(task_id).startswith(EXAMPLE_ID_PREFIX)
+
 GRADES = ("急件", "要件", "普件")
 REVIEWS = ("合格", "不合格")
 
