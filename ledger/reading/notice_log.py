@@ -130,6 +130,11 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     return notices, problems
 
 
+def number_key(number: str) -> tuple:
+    """Orders 黄督〔2026〕10号 after 黄督〔2026〕9号 (as the 发文登记簿 does), not as text."""
+    return tuple(int(x) for x in re.findall(r"\d+", number)), number
+
+
 def _id_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .chart import rate_chart_png, rate_text, text_bars
 from ..core.errors import LedgerError
-from ..reading.notice_log import format_number
+from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
@@ -226,7 +226,8 @@ def _weekly_context(outcome) -> dict:
                       days=x.days, level=COLOR_NAMES.get(x.level, "未督办")) for i, x in enumerate(s.overdue, start=1)],
         issued=[dict(i=i, number=n.number, color=COLOR_NAMES[n.color], color_code=n.color, task_id=n.task_id,
                      content=contents.get(n.task_id, ""), units=_units(n.units))
-                for i, n in enumerate(sorted(s.issued, key=lambda n: ("红黄蓝".index(n.color), n.number)), start=1)],
+                for i, n in enumerate(sorted(s.issued, key=lambda n: ("红黄蓝".index(n.color), number_key(n.number))),
+                                      start=1)],
     )
 
 
