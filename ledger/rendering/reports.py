@@ -211,6 +211,9 @@ def _weekly_context(outcome) -> dict:
                 if issued else "本次未发出督办单。")
     notes = [f"另有{len(s.excluded)}项任务因台账数据有误未计入（{'、'.join(s.excluded)}），请按运行摘要更正。"] \
         if s.excluded else []
+    if s.unit_total != s.total:
+        notes.append(f"注：{s.multi_unit}项任务由两个及以上单位牵头，在“各单位情况”表中每个牵头单位各计一次，"
+                     f"表中合计为各单位之和；上文按任务计，每项任务只计一次。")
 
     def row(r) -> dict:
         return dict(asdict(r), overdue=r.overdue)
@@ -219,7 +222,7 @@ def _weekly_context(outcome) -> dict:
     states = {e.task.id: e.state for e in outcome.evaluations}
     return dict(
         period_label=week.label, date_cn=date_cn(outcome.run_date), office=str(outcome.loaded.params["督查机构"]),
-        overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.total),
+        overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.unit_total),
         due_soon=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
                        state=states.get(x.task_id, "")) for i, x in enumerate(s.due_soon, start=1)],
         overdue=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
