@@ -101,6 +101,9 @@ def report_period(path: Path, period_text: str, out_root: Path | None, run_date:
             period = parse_period(period_text)
         except ValueError as exc:
             raise LedgerError(str(exc)) from None
+        if period.start > run_date:
+            raise LedgerError(f"{period.label}尚未开始（成文日期{run_date.isoformat()}）：不能生成尚未开始的期间的通报。"
+                              f"请检查 --period，或用 --date 指定成文日期。")
         loaded = _read(path, run_date)
         err = config_error(loaded)
         if err:
@@ -113,7 +116,8 @@ def report_period(path: Path, period_text: str, out_root: Path | None, run_date:
             files = render_period(outcome, period, out_dir, folder)
     except LedgerError as exc:
         return _fatal(exc)
-    text = "\n".join([f"已生成{period.label}通报：", *(f"  {f}" for f in files)])
+    running = f"（暂计：本期尚未结束，数据截至{run_date.isoformat()}）" if run_date < period.end else ""
+    text = "\n".join([f"已生成{period.label}通报{running}：", *(f"  {f}" for f in files)])
     return RunReport(0, text, outcome, out_dir=out_dir)
 
 

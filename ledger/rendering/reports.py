@@ -119,6 +119,8 @@ def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory
         status_head=f"办理情况（截至{report.cutoff.month}月{report.cutoff.day}日）",
         rated=rated, bars=[asdict(b) for b in text_bars(rated)], red_tasks=red_tasks,
         commended="、".join(report.commended), provisional=report.provisional,
+        title_mark="（暂计）" if report.provisional else "",
+        page_mark=f"暂计（截至{cutoff}，本期尚未结束）" if report.provisional else "",
         annual=_annual_context(report.annual, params) if report.annual else None,
     )
 
@@ -180,6 +182,11 @@ def _score_xlsx(scores: AnnualScores, context: dict, org: str, stamp: datetime) 
     for i, line in enumerate([context["title"], *context["notes"]], start=1):
         _put_cell(notes, i, 1, line)
         notes.cell(i, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    if scores.provisional:      # the year is not over: said on every sheet's tab and printed page
+        mark = f"暂计（截至{date_cn(scores.as_of)}）"
+        ws.title, notes.title = "年度考核（暂计）", "说明（暂计）"
+        for sheet in (ws, notes):
+            sheet.oddHeader.center.text = f"{context['title']}  {mark}"
     wb.properties.creator = org
     wb.properties.title = context["title"]
     buffer = BytesIO()
