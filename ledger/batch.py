@@ -132,10 +132,10 @@ def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None 
     try:
         path = locate_workbook(path)
         loaded = load(path, today or date.today())
-        wanted = normalize_number(key)
-        picked = [n for n in loaded.log if normalize_number(n.number) == wanted]
+        picked = find_notices(loaded.log, key)
         if not picked:
-            mine = [n for n in loaded.log if n.task_id == key.strip()]
+            wanted = normalize_number(key).casefold()
+            mine = [n for n in loaded.log if normalize_number(n.task_id).casefold() == wanted]
             picked = [last_notice(mine)] if mine else []
         if not picked:
             raise LedgerError(f"督办记录中找不到“{key}”：请填写督办单编号（如 黄督〔2026〕7号）或任务编号。")
@@ -153,6 +153,20 @@ def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None 
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "{": "〔",
                            "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕", "}": "〕"})
+
+
+def find_notices(log, key: str) -> list:
+    """The notice a clerk means by `key`: the exact number with its brackets typed any common way,
+    else the number typed without its year (黄督7号: the latest year's 黄督〔…〕7号)."""
+    wanted = normalize_number(key)
+    exact = [n for n in log if normalize_number(n.number) == wanted]
+    if exact:
+        return exact
+    import re
+
+    bare = [n for n in log if re.sub(r"〔\d{4}〕", "", normalize_number(n.number)) == wanted]
+    latest = max((n.issued.year for n in bare), default=None)
+    return [n for n in bare if n.issued.year == latest][:1]
 
 
 def normalize_number(text: str) -> str:
