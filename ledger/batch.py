@@ -55,12 +55,12 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
     try:
         path = locate_workbook(path)    # before any progress: a wrong name shows no bars
         if dry_run:
-            outcome = _evaluate(path, run_date)
+            outcome = _evaluate(path, run_date, out_root)
             summary = summarize(outcome, mode="dry-run")
             return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
         ensure_writable(path)           # open in Excel/WPS: said before reading, not after rendering
         with RunLock(path), _long_lived_heap():
-            outcome = _evaluate(path, run_date)
+            outcome = _evaluate(path, run_date, out_root)
             gc.freeze()
             checkpoint("after-evaluate")
             folder = templates_for(outcome, path, templates)
@@ -208,12 +208,20 @@ def _read(path: Path, run_date: date):
         return load(path, run_date)
 
 
-def _rules(loaded, run_date: date) -> Outcome:
+def _rules(loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset()) -> Outcome:
     with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
-        return evaluate_all(loaded, run_date)
+        return evaluate_all(loaded, run_date, issued_elsewhere)
 
 
-def _evaluate(path: Path, run_date: date) -> Outcome:
+def _issued_elsewhere(loaded, path: Path, out_root: Path | None) -> frozenset[str]:
+    from .outputs import output_root
+    from .restore import issued_elsewhere
+
+    latest = max((n.batch for n in loaded.log if n.batch), default=None)
+    return issued_elsewhere(path, output_root(loaded.params, path, out_root), latest)
+
+
+def _evaluate(path: Path, run_date: date, out_root: Path | None = None) -> Outcome:
     # one uncollected stretch: re-enabling the collector in between would make its next young
     # collection walk every object just read
     with _no_collection():      # rows and evaluations: many objects, no cyclic garbage
@@ -223,7 +231,7 @@ def _evaluate(path: Path, run_date: date) -> Outcome:
         if err:
             raise err
         check_history(loaded, run_date)
-        return _rules(loaded, run_date)
+        return _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:

@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(listing_text(args.workbook, list_backups(args.workbook)))
                 return 0
             chosen, saved = restore(args.workbook, args.pick)
-            print(f"已用 {chosen.taken:%Y-%m-%d %H:%M:%S} 的备份恢复“{args.workbook.name}”；恢复前的文件已另存为“{saved}”。")
+            when = f"{chosen.taken:%Y-%m-%d %H:%M:%S}" + (f"，{chosen.label}" if chosen.label else "")
+            print(f"已用 {when} 的备份恢复“{args.workbook.name}”；恢复前的文件已另存为“{saved}”。"
+                  f"恢复前已发出的督办单编号已记下，以后运行不会重复使用。")
             return 0
         elif args.command == "reprint":
             from .batch import reprint

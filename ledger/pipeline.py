@@ -20,7 +20,7 @@ from .core.calendar import WorkCalendar
 from .rules.deadline import compute_deadline
 from .core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reading.holiday_sheet import read_holidays
-from .reading.notice_log import Notice, Numberer, is_notice_number, read_log
+from .reading.notice_log import Notice, Numberer, is_notice_number, number_key, read_log
 from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
@@ -53,6 +53,7 @@ class Outcome:
     loaded: Loaded
     evaluations: tuple[Evaluation, ...]
     new_notices: tuple[Notice, ...]
+    passed_over: tuple[str, ...] = ()       # numbers issued before a restore: never given out again
 
     @property
     def batch(self) -> str:
@@ -173,12 +174,16 @@ def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, d
     return numbers, updated
 
 
-def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
-    """Deadlines, states and escalation for every row, and numbers for the notices issued."""
+def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset()) -> Outcome:
+    """Deadlines, states and escalation for every row, and numbers for the notices issued.
+    `issued_elsewhere`: numbers that left the office but are not in this log (it was restored from
+    a backup); the sequence continues after them instead of reusing them."""
     history: dict[str, list[Notice]] = {}
     for n in loaded.log:
         history.setdefault(n.task_id, []).append(n)
-    numberer = Numberer(list(loaded.log), loaded.params)
+    logged = {n.number for n in loaded.log}
+    passed_over = tuple(sorted(issued_elsewhere - logged, key=lambda n: ("红黄蓝".find(n[:1]), number_key(n))))
+    numberer = Numberer(list(loaded.log), loaded.params, passed_over)
     evaluations: list[Evaluation] = []
     new: list[Notice] = []
     params, cal = loaded.params, loaded.calendar
@@ -198,7 +203,7 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
                 signer=params.signer(ev.issue), batch=run_date.isoformat(),
             ))
         evaluations.append(ev)
-    return Outcome(run_date, loaded, tuple(evaluations), tuple(new))
+    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), passed_over)
 
 
 # What the tool itself writes into each status column; anything else there was typed by hand.

@@ -73,6 +73,10 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
         issued_title = (f"{T.isoformat()} 已发出督办单 {len(listed)} 份：{by_color}（本次新发 {fresh} 份；"
                         f"其余为同一日期此前运行所发，未重复发出）")
     lines: list[str] = []
+    if outcome.passed_over:
+        shown = "、".join(outcome.passed_over[:6]) + ("等" if len(outcome.passed_over) > 6 else "")
+        lines.append(f"台账曾从备份恢复：{shown}共 {len(outcome.passed_over)} 个编号在恢复前已经发出，"
+                     f"本次不再使用，新督办单编号接在其后。")
     examples = outcome.loaded.example_rows
     if examples:
         rows = "、".join(str(r) for r in examples[:10]) + ("……" if len(examples) > 10 else "")

@@ -111,12 +111,19 @@ def check_unchanged(path: Path, before: Fingerprint) -> None:
         )
 
 
-def backup(path: Path, keep: int, now: datetime | None = None) -> Path:
-    """Copy the workbook into 台账备份/ beside it; keep the newest `keep` backups of this file."""
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+STAMP_LENGTH = 22
+
+
+def backup(path: Path, keep: int, now: datetime | None = None, label: str = "") -> Path:
+    """Copy the workbook into 台账备份/ beside it; keep the newest `keep` backups of this file.
+    `label` says what the backup preceded (`2026-11-30运行前`, `恢复前`); it follows the time stamp
+    in the file name, so `ledger restore` can show it and the names still sort by time."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
+    tag = f".{label}" if label else ""
+    target = folder / f"{path.stem}.{stamp}{tag}{path.suffix}"
     shutil.copy2(path, target)
     if keep > 0:
         mine = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"))
