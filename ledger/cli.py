@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             with _progress(args):
                 report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
         elif args.command == "restore":
-            from .restore import list_backups, listing_text, restore
+            from .restore import label_text, list_backups, listing_text, restore
             from .workbook_io import locate_workbook
 
             try:
@@ -144,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(listing_text(args.workbook, list_backups(args.workbook)))
                 return 0
             chosen, saved = restore(args.workbook, args.pick)
-            when = f"{chosen.taken:%Y-%m-%d %H:%M:%S}" + (f"，{chosen.label}" if chosen.label else "")
-            print(f"已用 {when} 的备份恢复“{args.workbook.name}”；恢复前的文件已另存为“{saved}”。"
+            label = f"“{label_text(chosen.label)}”" if chosen.label else ""
+            print(f"已用{label}的备份（{chosen.taken:%Y-%m-%d %H:%M:%S}）恢复“{args.workbook.name}”；"
+                  f"恢复前的文件已另存为“{saved}”。"
                   f"恢复前已发出的督办单编号已记下，以后运行不会重复使用。")
             return 0
         elif args.command == "reprint":

@@ -54,13 +54,13 @@ def listing_text(path: Path, backups: list[Backup]) -> str:
     if not backups:
         return f"“{path.name}”还没有备份（每次运行写入台账前会自动备份到“{BACKUP_DIR}”文件夹）。"
     lines = [f"“{path.name}”的备份（最新在前）："]
-    lines += [f"  {i}. {b.taken:%Y-%m-%d %H:%M:%S}  {_label_text(b.label):<16}{b.size / 1024:,.0f} KB  {b.path.name}"
+    lines += [f"  {i}. {b.taken:%Y-%m-%d %H:%M:%S}  {label_text(b.label):<16}{b.size / 1024:,.0f} KB  {b.path.name}"
               for i, b in enumerate(backups, start=1)]
     lines.append("恢复其中一份：ledger restore 台账.xlsx --pick 序号")
     return "\n".join(lines)
 
 
-def _label_text(label: str) -> str:
+def label_text(label: str) -> str:
     if label.endswith("运行前"):
         return f"{label[:-3]} 运行前"
     return label or "（早期备份）"

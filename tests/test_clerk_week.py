@@ -306,7 +306,7 @@ def test_restore_then_run_continues_after_the_numbers_already_sent(sample, capsy
     listing = capsys.readouterr().out.splitlines()
     assert "2026-11-30 运行前" in listing[1] and "2026-11-23 运行前" in listing[2]
     assert main(["restore", str(sample), "--pick", "1"]) == 0     # back to before the 11-30 run
-    assert "2026-11-30运行前" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("已用“2026-11-30 运行前”的备份（")
     again = run_weekly(sample, date(2026, 11, 30))
     renumbered = [n.number for n in again.outcome.new_notices]
     assert set(renumbered).isdisjoint(sent)
