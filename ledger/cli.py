@@ -105,16 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     today = date.today()
     try:
         if args.command == "init":
-            from .init_workbook import create_ledger
+            from .init_workbook import create_ledger, created_text
 
             create_ledger(args.workbook, today=today, examples=not args.empty)
-            from .init_workbook import created_text
-
             print(created_text(args.workbook, examples=not args.empty))
             return 0
         if args.command == "shortcut":
             from .shortcut import create_shortcut, usage_text
-
             from .workbook_io import locate_workbook
 
             args.workbook = locate_workbook(args.workbook)
