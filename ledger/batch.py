@@ -40,26 +40,32 @@ def _fatal(exc: LedgerError) -> RunReport:
     return RunReport(2, fatal_text(exc), error=exc)
 
 
-def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False,
+def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run: bool = False,
                templates: Path | None = None) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
     log (the commit point), then publish the documents. See `outputs` for why in that order.
-    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars)."""
-    from .outputs import document_count, publish, stage as render_outputs, templates_for
-    from .workbook_io import RunLock
+    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars).
+    `out_root` None: the output folder of `outputs.output_root`."""
+    from .outputs import document_count, missing_folders, output_root, publish, remove_empty
+    from .outputs import stage as render_outputs, templates_for
+    from .workbook_io import RunLock, ensure_writable, locate_workbook
     from .writeback import commit
 
-    staging = None
+    staging, created = None, []
     try:
+        path = locate_workbook(path)    # before any progress: a wrong name shows no bars
         if dry_run:
-            outcome = _evaluate(path, run_date)
+            outcome = _evaluate(path, run_date, out_root)
             summary = summarize(outcome, mode="dry-run")
             return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
+        ensure_writable(path)           # open in Excel/WPS: said before reading, not after rendering
         with RunLock(path), _long_lived_heap():
-            outcome = _evaluate(path, run_date)
+            outcome = _evaluate(path, run_date, out_root)
             gc.freeze()
             checkpoint("after-evaluate")
             folder = templates_for(outcome, path, templates)
+            out_root = output_root(outcome.loaded.params, path, out_root)
+            created = missing_folders(out_root)
             with stages.stage(f"生成督办单（{len(outcome.new_notices)} 份新发）和周汇总", document_count(outcome)):
                 staging = render_outputs(outcome, out_root, folder)
             checkpoint("after-stage")
@@ -69,6 +75,7 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     except LedgerError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        remove_empty(created)
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
     files = publish(staging, out_dir)
@@ -78,20 +85,25 @@ def run_weekly(path: Path, run_date: date, out_root: Path, dry_run: bool = False
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True, summary=summary)
 
 
-def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
+def report_period(path: Path, period_text: str, out_root: Path | None, run_date: date,
                   templates: Path | None = None) -> RunReport:
     """`ledger report`: the 通报 of a month / quarter / half-year / year, from the workbook alone."""
     from dataclasses import replace
 
-    from .outputs import templates_for
+    from .outputs import output_root, templates_for
     from .rendering.reports import render_period
     from .core.periods import parse_period
+    from .workbook_io import locate_workbook
 
     try:
+        path = locate_workbook(path)
         try:
             period = parse_period(period_text)
         except ValueError as exc:
             raise LedgerError(str(exc)) from None
+        if period.start > run_date:
+            raise LedgerError(f"{period.label}尚未开始（成文日期{run_date.isoformat()}）：不能生成尚未开始的期间的通报。"
+                              f"请检查 --period，或用 --date 指定成文日期。")
         loaded = _read(path, run_date)
         err = config_error(loaded)
         if err:
@@ -99,34 +111,37 @@ def report_period(path: Path, period_text: str, out_root: Path, run_date: date,
         # figures come from the log as it stands: notices a run would issue today are not counted
         outcome = replace(_rules(loaded, run_date), new_notices=())
         folder = templates_for(outcome, path, templates)
-        out_dir = out_root / period.label
+        out_dir = output_root(outcome.loaded.params, path, out_root) / period.label
         with stages.stage(f"生成{period.label}通报"):
             files = render_period(outcome, period, out_dir, folder)
     except LedgerError as exc:
         return _fatal(exc)
-    text = "\n".join([f"已生成{period.label}通报：", *(f"  {f}" for f in files)])
+    running = f"（暂计：本期尚未结束，数据截至{run_date.isoformat()}）" if run_date < period.end else ""
+    text = "\n".join([f"已生成{period.label}通报{running}：", *(f"  {f}" for f in files)])
     return RunReport(0, text, outcome, out_dir=out_dir)
 
 
-def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
+def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None = None,
             today: date | None = None) -> RunReport:
     """Re-render a notice already in the log (by number, or the latest of a task id)."""
     from .rendering.notices import build_views, render_notices
-    from .outputs import safe_filename, templates_for
+    from .outputs import output_root, safe_filename, templates_for
     from .rules.escalation import last_notice
+    from .workbook_io import locate_workbook
 
     try:
+        path = locate_workbook(path)
         loaded = load(path, today or date.today())
-        wanted = normalize_number(key)
-        picked = [n for n in loaded.log if normalize_number(n.number) == wanted]
+        picked = find_notices(loaded.log, key)
         if not picked:
-            mine = [n for n in loaded.log if n.task_id == key.strip()]
+            wanted = normalize_number(key).casefold()
+            mine = [n for n in loaded.log if normalize_number(n.task_id).casefold() == wanted]
             picked = [last_notice(mine)] if mine else []
         if not picked:
             raise LedgerError(f"督办记录中找不到“{key}”：请填写督办单编号（如 黄督〔2026〕7号）或任务编号。")
         outcome = evaluate_all(loaded, max(today or date.today(), *(n.issued for n in loaded.log)))
         folder = templates_for(outcome, path, templates)
-        out_dir = out_root / "补打" / safe_filename(picked[0].number)
+        out_dir = output_root(loaded.params, path, out_root) / "补打" / safe_filename(picked[0].number)
         params = loaded.params.with_values(**{"蓝色打印": True})
         files = render_notices(build_views(outcome, picked), out_dir, params, folder)
     except LedgerError as exc:
@@ -138,6 +153,20 @@ def reprint(path: Path, key: str, out_root: Path, templates: Path | None = None,
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "{": "〔",
                            "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕", "}": "〕"})
+
+
+def find_notices(log, key: str) -> list:
+    """The notice a clerk means by `key`: the exact number with its brackets typed any common way,
+    else the number typed without its year (黄督7号: the latest year's 黄督〔…〕7号)."""
+    wanted = normalize_number(key)
+    exact = [n for n in log if normalize_number(n.number) == wanted]
+    if exact:
+        return exact
+    import re
+
+    bare = [n for n in log if re.sub(r"〔\d{4}〕", "", normalize_number(n.number)) == wanted]
+    latest = max((n.issued.year for n in bare), default=None)
+    return [n for n in bare if n.issued.year == latest][:1]
 
 
 def normalize_number(text: str) -> str:
@@ -179,12 +208,20 @@ def _read(path: Path, run_date: date):
         return load(path, run_date)
 
 
-def _rules(loaded, run_date: date) -> Outcome:
+def _rules(loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset()) -> Outcome:
     with _no_collection(), stages.stage("计算应办结日期和状态", len(loaded.tasks.tasks)):
-        return evaluate_all(loaded, run_date)
+        return evaluate_all(loaded, run_date, issued_elsewhere)
 
 
-def _evaluate(path: Path, run_date: date) -> Outcome:
+def _issued_elsewhere(loaded, path: Path, out_root: Path | None) -> frozenset[str]:
+    from .outputs import output_root
+    from .restore import issued_elsewhere
+
+    latest = max((n.batch for n in loaded.log if n.batch), default=None)
+    return issued_elsewhere(path, output_root(loaded.params, path, out_root), latest)
+
+
+def _evaluate(path: Path, run_date: date, out_root: Path | None = None) -> Outcome:
     # one uncollected stretch: re-enabling the collector in between would make its next young
     # collection walk every object just read
     with _no_collection():      # rows and evaluations: many objects, no cyclic garbage
@@ -194,12 +231,15 @@ def _evaluate(path: Path, run_date: date) -> Outcome:
         if err:
             raise err
         check_history(loaded, run_date)
-        return _rules(loaded, run_date)
+        return _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:
     """Validation only: every problem at once, nothing written."""
+    from .workbook_io import locate_workbook
+
     try:
+        path = locate_workbook(path)
         loaded = _read(path, run_date)
     except LedgerError as exc:
         return _fatal(exc)

@@ -22,7 +22,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from .cli_parser import ChineseArgumentParser
 from .core.errors import LedgerError
+
+
+OUT_HELP = "输出文件夹（默认为参数“输出目录”，未设置时为台账旁的“督办输出”文件夹）"
 
 
 def _date(text: str) -> date:
@@ -35,19 +39,19 @@ def _date(text: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ledger", description="督办台账：读取台账、计算应办结日期、三色督办、回写状态。")
+    p = ChineseArgumentParser(prog="ledger", description="督办台账：读取台账、计算应办结日期、三色督办、回写状态。")
     sub = p.add_subparsers(dest="command", metavar="命令")
     sub.required = True
 
     init = sub.add_parser("init", help="新建一个可直接使用的督办台账", description="新建督办台账（不会覆盖已有文件）。")
     init.add_argument("workbook", type=Path, help="新台账的文件名，如 台账.xlsx")
-    init.add_argument("--empty", action="store_true", help="不添加示例行")
+    init.add_argument("--empty", action="store_true", help="不添加示例任务和示例单位（只有表头和参数）")
 
     run = sub.add_parser("run", help="每周运行：计算状态、发出督办单、回写台账",
                          description="每周运行：计算应办结日期和状态，按蓝黄红规则发出督办单，回写台账状态列。")
     run.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     run.add_argument("--date", type=_date, default=None, help="运行日期（默认今天），如 2026-11-23")
-    run.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    run.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     run.add_argument("--dry-run", action="store_true", help="试运行：只显示结果，不修改台账、不占用编号")
     run.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹（默认见参数“模板目录”，再默认内置模板）")
     run.add_argument("--open", action="store_true", help="运行结束后打开本次的输出文件夹")
@@ -56,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("reprint", help="补打督办记录中已有的督办单", description="按督办单编号（或任务编号，取其最近一份）重新生成督办单。")
     rp.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     rp.add_argument("number", help="督办单编号，如 黄督〔2026〕7号；或任务编号")
-    rp.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    rp.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     rp.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
 
     rp2 = sub.add_parser("report", help="生成月度、季度、半年或年度通报（年度另附考核表）",
@@ -64,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp2.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     rp2.add_argument("--period", required=True, help="期间：2026-11（月）、2026Q3（季度）、2026H1（半年）、2026（年度）")
     rp2.add_argument("--date", type=_date, default=None, help="成文日期（默认今天）")
-    rp2.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports）")
+    rp2.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     rp2.add_argument("--templates", type=Path, default=None, help="自定义模板文件夹")
 
     rs = sub.add_parser("restore", help="列出台账的备份，或用其中一份恢复台账",
@@ -81,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("shortcut", help="在桌面创建每周运行的快捷方式（双击即可运行）",
                         description="在桌面创建快捷方式：双击即按当天日期运行本台账的每周督办，显示运行摘要并打开输出文件夹。")
     sc.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
-    sc.add_argument("--out", type=Path, default=None, help="输出文件夹（默认为台账旁的“督办输出”）")
+    sc.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
     _holidays_parser(sub)
     return p
@@ -125,14 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     today = date.today()
     try:
         if args.command == "init":
-            from .init_workbook import create_ledger
+            from .init_workbook import create_ledger, created_text
 
             create_ledger(args.workbook, today=today, examples=not args.empty)
-            print(f"已新建督办台账“{args.workbook}”：请在“督办台账”表中登记任务，在“单位名录”“参数设置”表中按本单位实际修改。")
+            print(created_text(args.workbook, examples=not args.empty))
             return 0
         if args.command == "shortcut":
             from .shortcut import create_shortcut, usage_text
+            from .workbook_io import locate_workbook
 
+            args.workbook = locate_workbook(args.workbook)
             written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
             print(usage_text(written, args.workbook, args.out))
             return 0
@@ -149,13 +155,22 @@ def main(argv: list[str] | None = None) -> int:
             with _progress(args):
                 report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
         elif args.command == "restore":
-            from .restore import list_backups, listing_text, restore
+            from .restore import label_text, list_backups, listing_text, restore
+            from .workbook_io import locate_workbook
 
+            try:
+                args.workbook = locate_workbook(args.workbook)
+            except LedgerError:
+                if not list_backups(args.workbook):   # a deleted workbook can still be restored
+                    raise
             if args.pick is None:
                 print(listing_text(args.workbook, list_backups(args.workbook)))
                 return 0
             chosen, saved = restore(args.workbook, args.pick)
-            print(f"已用 {chosen.taken:%Y-%m-%d %H:%M:%S} 的备份恢复“{args.workbook.name}”；恢复前的文件已另存为“{saved}”。")
+            label = f"“{label_text(chosen.label)}”" if chosen.label else ""
+            print(f"已用{label}的备份（{chosen.taken:%Y-%m-%d %H:%M:%S}）恢复“{args.workbook.name}”；"
+                  f"恢复前的文件已另存为“{saved}”。"
+                  f"恢复前已发出的督办单编号已记下，以后运行不会重复使用。")
             return 0
         elif args.command == "reprint":
             from .batch import reprint

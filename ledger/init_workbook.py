@@ -47,6 +47,8 @@ PARAM_NOTE = "参数名请勿改动；值可按本单位制度修改，留空或
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+EXAMPLE_FILL = PatternFill("solid", fgColor="EDEDED")     # grey: visibly not a real task
+EXAMPLE_NOTE = "示例行：任务编号以“示例”开头的行不计入、不发督办单。登记正式任务后请整行删除。"
 REQUIRED_COLOR = "C00000"
 
 
@@ -101,6 +103,17 @@ def create_ledger(path: Path, *, today: date, examples: bool = True) -> None:
         ) from None
     except OSError as exc:
         raise LedgerError(f"无法创建文件“{path}”：{exc.strerror or exc}。请检查文件夹是否存在、是否有写入权限。") from exc
+
+
+def created_text(path: Path, *, examples: bool) -> str:
+    """What `ledger init` tells the clerk."""
+    lines = [f"已新建督办台账“{Path(os.path.abspath(path))}”。"]
+    if examples:
+        lines.append("“督办台账”表中灰色的 6 行是示例（任务编号以“示例”开头），运行时不计入、不发督办单；"
+                     "登记正式任务后请整行删除。“单位名录”中的单位也是示例，请换成本地单位。"
+                     "（下次可用 ledger init 文件名 --empty 新建不带示例的台账。）")
+    lines.append("请在“督办台账”表中登记任务，在“单位名录”“参数设置”表中按本单位实际修改，然后运行 ledger run。")
+    return "\n".join(lines)
 
 
 def build_ledger(*, today: date, examples: bool = True) -> Workbook:
@@ -239,7 +252,7 @@ def _build_task_sheet(ws: Worksheet, *, today: date, examples: bool) -> None:
                 if value is None or value == "":
                     continue
                 cell = ws.cell(row=r, column=col, value=value)
-                cell.font = _font(size=11)
+                cell.font = _font(size=11, italic=True, color="595959")
                 if field.kind == "date":
                     cell.number_format = DATE_FORMAT
                     cell.alignment = MIDDLE
@@ -247,17 +260,27 @@ def _build_task_sheet(ws: Worksheet, *, today: date, examples: bool) -> None:
                     cell.alignment = WRAP_TOP
                 else:
                     cell.alignment = Alignment(vertical="top", wrap_text=field.kind == "units")
+            for col in range(1, len(fields) + 1):
+                ws.cell(row=r, column=col).fill = EXAMPLE_FILL
+        ws.cell(row=FIRST_DATA_ROW, column=1).comment = _comment(EXAMPLE_NOTE)
         n_rows = len(rows)
 
     ws.freeze_panes = f"B{FIRST_DATA_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + max(n_rows, 1)}"
+    # on paper: A4 landscape, all columns on one page width, the header row repeated on every page
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
 
 
 def _example_tasks(today: date) -> list[dict[str, object]]:
-    """About six plausible tasks around `today`, using units of the example 单位名录."""
+    """About six plausible tasks around `today`, using units of the example 单位名录; their ids
+    (示例-1 …) mark them as examples, which no run issues, logs or counts."""
     t = today
     wd = _weekday_on_or_before
     y = t.year
@@ -265,26 +288,26 @@ def _example_tasks(today: date) -> list[dict[str, object]]:
     month_after = min(t.month + 1, 12)
     return [
         {
-            "id": f"{y}-001", "source": "县长批示", "basis": f"县长批示〔{y}〕1号",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-1", "source": "县长批示", "basis": f"县长批示〔{y}〕1号",
             "content": "冬季道路结冰路段安全隐患排查，落实防滑、警示和除冰措施",
             "lead": "县交通运输局", "assist": "城关镇", "leader": "李副县长", "grade": "急件",
             "assigned": wd(t - timedelta(days=3)),
             "progress": "已排查重点路段12处，正在设置警示标志",
         },
         {
-            "id": f"{y}-002", "source": "常务会议", "basis": "县政府常务会议纪要",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-2", "source": "常务会议", "basis": "县政府常务会议纪要",
             "content": "老旧小区改造项目进度滞后问题整改，倒排工期并书面报告",
             "lead": "县住建局", "assist": "文星街道", "leader": "张副县长",
             "assigned": wd(t - timedelta(days=7)), "limit": "10个工作日",
         },
         {
-            "id": f"{y}-003", "source": "政府工作报告", "basis": "《政府工作报告》重点任务",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-3", "source": "政府工作报告", "basis": "《政府工作报告》重点任务",
             "content": "重点项目资金申报和中央预算内投资项目储备",
             "lead": "县发改局、县财政局", "leader": "王副县长",
             "assigned": wd(t - timedelta(days=20)), "limit": f"{month_after}月底",
         },
         {
-            "id": f"{y}-004", "source": "群众诉求", "basis": "12345热线工单",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-4", "source": "群众诉求", "basis": "12345热线工单",
             "content": "文星街道某小区居民反映夜间施工噪音扰民",
             "lead": "文星街道", "assist": "县住建局", "leader": "张副县长",
             "assigned": wd(t - timedelta(days=30)), "limit": wd(t - timedelta(days=16)),
@@ -292,7 +315,7 @@ def _example_tasks(today: date) -> list[dict[str, object]]:
             "progress": "已约谈施工单位，限定夜间施工时段，居民表示满意",
         },
         {
-            "id": f"{y}-005", "source": "县委交办", "basis": "县委督查交办单",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-5", "source": "县委交办", "basis": "县委督查交办单",
             "content": "工业园区标准厂房项目用地报批",
             "lead": "县自然资源局", "assist": "县发展和改革局", "leader": "王副县长",
             "assigned": wd(t - timedelta(days=40)), "limit": wd(t - timedelta(days=10)),
@@ -301,7 +324,7 @@ def _example_tasks(today: date) -> list[dict[str, object]]:
             "progress": "用地报件需报省级审批，已书面申请延期并获批准",
         },
         {
-            "id": f"{y}-006", "source": "县长批示", "basis": f"县长批示〔{y}〕2号",
+            "id": f"{schema.EXAMPLE_ID_PREFIX}-6", "source": "县长批示", "basis": f"县长批示〔{y}〕2号",
             "content": "中小学校园周边交通安全隐患排查整治",
             "lead": "县教育局", "assist": "县交通运输局", "leader": "刘副县长",
             "assigned": wd(t - timedelta(days=1)),

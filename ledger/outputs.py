@@ -22,6 +22,7 @@ from .reading.notice_log import Notice
 from .pipeline import Outcome
 
 STAGING_PREFIX = ".staging-"
+OUT_DIR_NAME = "督办输出"
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -32,6 +33,37 @@ def safe_filename(text: str, limit: int = 80) -> str:
     if not name or name.split(".")[0].upper() in _RESERVED:
         name = f"_{name}"
     return name
+
+
+def output_root(params, workbook: Path, override: Path | None = None) -> Path:
+    """The one output folder of every command (run, report, reprint, the desktop shortcut): --out
+    when given, else 参数“输出目录” (relative to the workbook's folder), else 督办输出 beside the
+    workbook — never the folder the command happened to be started from. Absolute, so summaries
+    say exactly where the files are."""
+    if override is not None:
+        return Path(os.path.abspath(override))
+    configured = str(params["输出目录"] or "").strip()
+    folder = Path(configured) if configured else Path(OUT_DIR_NAME)
+    return Path(os.path.abspath(Path(workbook).parent / folder))
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, deepest first: what a failed run
+    removes again so that it leaves no empty folder behind."""
+    missing = []
+    for f in (folder, *folder.parents):
+        if f.exists():
+            break
+        missing.append(f)
+    return missing
+
+
+def remove_empty(folders: list[Path]) -> None:
+    for f in folders:
+        try:
+            f.rmdir()
+        except OSError:
+            return
 
 
 def run_notices(outcome: Outcome) -> list[Notice]:

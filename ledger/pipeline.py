@@ -20,12 +20,12 @@ from .core.calendar import WorkCalendar, track_provisional
 from .rules.deadline import compute_deadline
 from .core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
 from .reading.holiday_sheet import read_holidays
-from .reading.notice_log import Notice, Numberer, is_notice_number, provisional_basis, read_log
+from .reading.notice_log import Notice, Numberer, is_notice_number, number_key, provisional_basis, read_log
 from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
 from .rules.provisional import moved_notices, moved_warning, provisional_warnings
-from .core.schema import LOG_SHEET, STATES
+from .core.schema import LOG_SHEET, STATES, is_example_id
 from .reading.ids import assign_ids
 from .reading.tasks import TaskBook, read_tasks
 from .reading.units import UnitDirectory, read_units
@@ -44,6 +44,7 @@ class Loaded:
     log: tuple[Notice, ...]
     tasks: TaskBook                          # every task sheet; .tasks: all task rows in order
     config_problems: tuple[Problem, ...]     # problems outside task rows: they stop the run
+    example_rows: tuple[tuple[str, int], ...] = ()   # (sheet, row) of `ledger init`'s examples: set aside
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Outcome:
     new_notices: tuple[Notice, ...]
     provisional_years: tuple[int, ...] = ()             # estimated years some row's dates went through
     moved: tuple[tuple[Notice, date], ...] = ()         # notices issued on an estimated D that moved: (notice, D now)
+    passed_over: tuple[str, ...] = ()       # numbers issued before a restore: never given out again
 
     @property
     def batch(self) -> str:
@@ -105,9 +107,20 @@ def load(path: Path, run_date: date) -> Loaded:
     units, p3 = read_units(book)
     log, p4 = read_log(book)
     tasks, p5 = read_tasks(book, units, run_date, params)
+    tasks, examples = _set_aside_examples(tasks)
     tasks = assign_ids(tasks, (n.task_id for n in log), str(params["任务编号格式"]))
     return Loaded(book, fingerprint, params, WorkCalendar(holidays.days, holidays.published), units, tuple(log), tasks,  # type: ignore[arg-type]
-                  tuple(p1 + p2 + p3 + p4 + p5))
+                  tuple(p1 + p2 + p3 + p4 + p5), examples)
+
+
+def _set_aside_examples(tasks: TaskBook) -> tuple[TaskBook, tuple[tuple[str, int], ...]]:
+    """Rows whose 任务编号 starts with 示例 (the examples `ledger init` writes) are not tasks: no
+    state, no notice, no number, not in any count or report. Returns (sheet, row) of each."""
+    examples = tuple((t.sheet, t.row) for t in tasks.tasks if is_example_id(t.id))
+    if not examples:
+        return tasks, ()
+    sheets = [replace(ts, tasks=tuple(t for t in ts.tasks if not is_example_id(t.id))) for ts in tasks.sheets]
+    return TaskBook.of(sheets, tasks.incomplete), examples
 
 
 def check_history(loaded: Loaded, run_date: date) -> None:
@@ -165,12 +178,16 @@ def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, d
     return numbers, updated
 
 
-def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
-    """Deadlines, states and escalation for every row, and numbers for the notices issued."""
+def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset()) -> Outcome:
+    """Deadlines, states and escalation for every row, and numbers for the notices issued.
+    `issued_elsewhere`: numbers that left the office but are not in this log (it was restored from
+    a backup); the sequence continues after them instead of reusing them."""
     history: dict[str, list[Notice]] = {}
     for n in loaded.log:
         history.setdefault(n.task_id, []).append(n)
-    numberer = Numberer(list(loaded.log), loaded.params)
+    logged = {n.number for n in loaded.log}
+    passed_over = tuple(sorted(issued_elsewhere - logged, key=lambda n: ("红黄蓝".find(n[:1]), number_key(n))))
+    numberer = Numberer(list(loaded.log), loaded.params, passed_over)
     evaluations: list[Evaluation] = []
     new: list[Notice] = []
     years: set[int] = set()
@@ -199,7 +216,7 @@ def evaluate_all(loaded: Loaded, run_date: date) -> Outcome:
                 basis=provisional_basis(d_years) if d_years else "",
             ))
         evaluations.append(ev)
-    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), tuple(sorted(years)), tuple(moved))
+    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), tuple(sorted(years)), tuple(moved), passed_over)
 
 
 # What the tool itself writes into each status column; anything else there was typed by hand.

@@ -2,17 +2,27 @@
 
 Restoring is itself a write to the clerk's file, so it follows the same rules as a run: refuse
 while the workbook is open elsewhere, back up the current file first, replace atomically.
+
+A restored workbook's 督办记录 no longer holds the notices issued after that backup — yet they were
+printed and may have been sent. Restoring writes their numbers into 台账备份/<台账>.已发出编号.txt,
+and every later run (`issued_elsewhere`) also reads the run summaries of output folders dated after
+the log's last run; the numbering then continues after those numbers, never reusing one (issue 16).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .core.errors import LedgerError
-from .workbook_io import BACKUP_DIR, RunLock, backup, ensure_writable, glob_escape, replace_atomically, temp_path
+from .workbook_io import (BACKUP_DIR, STAMP_FORMAT, STAMP_LENGTH, RunLock, backup, ensure_writable, glob_escape,
+                          replace_atomically, temp_path)
+
+LEFT_SUFFIX = ".已发出编号.txt"
+_NUMBER_LINE = re.compile(r"^  (\S+)  任务")     # a notice line of 运行摘要.txt
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,7 @@ class Backup:
     path: Path
     taken: datetime
     size: int
+    label: str = ""     # what the backup preceded: 2026-11-30运行前, 恢复前 ('' for older backups)
 
 
 def list_backups(path: Path) -> list[Backup]:
@@ -27,12 +38,15 @@ def list_backups(path: Path) -> list[Backup]:
     folder = path.parent / BACKUP_DIR
     found = []
     for f in folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}") if folder.is_dir() else []:
-        stamp = f.name[len(path.stem) + 1: -len(path.suffix)]
+        rest = f.name[len(path.stem) + 1: -len(path.suffix)]
+        stamp, label = rest[:STAMP_LENGTH], rest[STAMP_LENGTH + 1:]
+        if rest[STAMP_LENGTH:STAMP_LENGTH + 1] not in ("", "."):
+            continue
         try:
-            taken = datetime.strptime(stamp, "%Y%m%d-%H%M%S-%f")
+            taken = datetime.strptime(stamp, STAMP_FORMAT)
         except ValueError:
             continue
-        found.append(Backup(f, taken, f.stat().st_size))
+        found.append(Backup(f, taken, f.stat().st_size, label))
     return sorted(found, key=lambda b: b.taken, reverse=True)
 
 
@@ -40,10 +54,16 @@ def listing_text(path: Path, backups: list[Backup]) -> str:
     if not backups:
         return f"“{path.name}”还没有备份（每次运行写入台账前会自动备份到“{BACKUP_DIR}”文件夹）。"
     lines = [f"“{path.name}”的备份（最新在前）："]
-    lines += [f"  {i}. {b.taken:%Y-%m-%d %H:%M:%S}  {b.size / 1024:,.0f} KB  {b.path.name}"
+    lines += [f"  {i}. {b.taken:%Y-%m-%d %H:%M:%S}  {label_text(b.label):<16}{b.size / 1024:,.0f} KB  {b.path.name}"
               for i, b in enumerate(backups, start=1)]
     lines.append("恢复其中一份：ledger restore 台账.xlsx --pick 序号")
     return "\n".join(lines)
+
+
+def label_text(label: str) -> str:
+    if label.endswith("运行前"):
+        return f"{label[:-3]} 运行前"
+    return label or "（早期备份）"
 
 
 def restore(path: Path, pick: int, keep: int = 20) -> tuple[Backup, Path]:
@@ -55,7 +75,8 @@ def restore(path: Path, pick: int, keep: int = 20) -> tuple[Backup, Path]:
     with RunLock(path):
         if path.exists():
             ensure_writable(path)
-            saved = backup(path, keep + 1)  # the current file is kept too, beyond the usual count
+            _record_left(path, chosen.path)
+            saved = backup(path, keep + 1, label="恢复前")  # the current file is kept too, beyond the usual count
         else:
             saved = chosen.path
         tmp = temp_path(path)
@@ -65,3 +86,42 @@ def restore(path: Path, pick: int, keep: int = 20) -> tuple[Backup, Path]:
         finally:
             tmp.unlink(missing_ok=True)
     return chosen, saved
+
+
+def _log_numbers(path: Path) -> dict[str, str]:
+    """Number → issue date of the notices in a workbook's 督办记录 ({} when unreadable)."""
+    from .reading.notice_log import read_log
+    from .reading.reader import read_book
+
+    try:
+        notices, _ = read_log(read_book(path))
+    except LedgerError:
+        return {}
+    return {n.number: n.issued.isoformat() for n in notices}
+
+
+def _record_left(path: Path, chosen: Path) -> None:
+    """Numbers issued by the current file's log but missing from the backup put back."""
+    current, restored = _log_numbers(path), _log_numbers(chosen)
+    left = [(n, d) for n, d in current.items() if n not in restored]
+    if left:
+        sidecar = path.parent / BACKUP_DIR / f"{path.stem}{LEFT_SUFFIX}"
+        with sidecar.open("a", encoding="utf-8") as fh:
+            fh.writelines(f"{n}\t{d}\n" for n, d in left)
+
+
+def issued_elsewhere(path: Path, out_root: Path | None, latest_batch: str | None) -> frozenset[str]:
+    """Numbers that left the office without being in the workbook's log: recorded by `restore`, or
+    listed in the 运行摘要.txt of an output folder dated after the log's last run."""
+    found: set[str] = set()
+    sidecar = path.parent / BACKUP_DIR / f"{path.stem}{LEFT_SUFFIX}"
+    if sidecar.is_file():
+        found |= {line.split("\t")[0] for line in sidecar.read_text(encoding="utf-8").splitlines() if line.strip()}
+    if out_root is not None and out_root.is_dir():
+        for folder in out_root.iterdir():
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", folder.name) and (latest_batch is None or folder.name > latest_batch):
+                summary = folder / "运行摘要.txt"
+                if summary.is_file():
+                    found |= {m[1] for line in summary.read_text(encoding="utf-8").splitlines()
+                              if (m := _NUMBER_LINE.match(line))}
+    return frozenset(found)

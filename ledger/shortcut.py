@@ -1,7 +1,8 @@
 """桌面快捷方式: a Desktop launcher for the weekly run of one workbook (`ledger shortcut 台账.xlsx`).
 
 Clerks start the weekly batch by double-clicking an icon, not by typing a command. The launcher
-runs ``<python> -m ledger.cli run <台账> --out <输出文件夹> --open`` in a console window that stays
+runs ``<python> -m ledger.cli run <台账> --open`` (with ``--out`` only when the clerk chose a folder;
+otherwise the run's own output folder, the same for every command) in a console window that stays
 open until the clerk has read the run summary.
 
 - Windows: a ``.cmd`` file (a ``.lnk`` would need pywin32). cmd.exe decodes every line with the
@@ -30,7 +31,6 @@ from pathlib import Path
 from .core.errors import LedgerError
 
 TITLE = "督办台账每周运行"
-OUT_DIR_NAME = "督办输出"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SHELL_FOLDERS_KEY = r"Software\Microsoft\Windows\CurrentVersion\Explorer\User Shell Folders"
 DONE_MESSAGE = "运行结束。请阅读上面的运行摘要：督办单和运行摘要.txt 在摘要所列的输出文件夹中。"
@@ -59,7 +59,7 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
         raise LedgerError(f"找不到台账文件“{workbook}”：请检查文件名和所在文件夹，或先用 ledger init 新建台账。")
     if workbook.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise LedgerError(f"“{workbook.name}”不是 .xlsx/.xlsm 台账：旧版 .xls 请先在 Excel/WPS 中“另存为”.xlsx 格式。")
-    out_dir = _absolute(out_dir) if out_dir is not None else default_out_dir(workbook)
+    out = str(_absolute(out_dir)) if out_dir is not None else None   # None: the run's own default
     if not python and not sys.executable:
         raise LedgerError("无法确定 Python 程序的位置：请在安装了督办台账的 Python 中运行 ledger shortcut。")
     python = _absolute(python or Path(sys.executable))
@@ -70,10 +70,10 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
     name = launcher_name(workbook)
     if platform == "windows":
         target = desktop / f"{name}.cmd"
-        text = cmd_text(str(workbook), str(out_dir), str(python))
+        text = cmd_text(str(workbook), out, str(python))
     else:
         target = desktop / f"{name}.desktop"
-        text = desktop_entry_text(str(workbook), str(out_dir), str(python), name)
+        text = desktop_entry_text(str(workbook), out, str(python), name)
     try:
         target.write_bytes(text.encode("utf-8"))  # no BOM: cmd.exe would try to run it as a command
         if platform == "linux":
@@ -86,8 +86,17 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
 
 
 def default_out_dir(workbook: Path) -> Path:
-    """督办输出 beside the workbook: where the launcher's runs put their dated folders."""
-    return _absolute(workbook).parent / OUT_DIR_NAME
+    """Where the launcher's runs put their dated folders when no --out is given: the output folder
+    every command uses (参数“输出目录”, else 督办输出 beside the workbook)."""
+    from .outputs import output_root
+    from .reading.params import read_params
+    from .reading.reader import read_book
+
+    try:
+        params, _ = read_params(read_book(workbook))
+    except LedgerError:
+        from .reading.params import DEFAULT_PARAMS as params
+    return output_root(params, _absolute(workbook))
 
 
 def usage_text(written: Path, workbook: Path, out_dir: Path | None = None) -> str:
@@ -102,9 +111,9 @@ def usage_text(written: Path, workbook: Path, out_dir: Path | None = None) -> st
     return "\n".join(lines)
 
 
-def cmd_text(workbook: str, out_dir: str, python: str) -> str:
+def cmd_text(workbook: str, out_dir: str | None, python: str) -> str:
     """The .cmd launcher for Windows paths given as text (CRLF line endings)."""
-    for path in (workbook, out_dir, python):
+    for path in (workbook, out_dir or "", python):
         if '"' in path or "\n" in path or "\r" in path:
             raise LedgerError(f"路径“{path.strip()}”中含有英文双引号或换行，无法写入 Windows 快捷方式：请把文件夹或文件改名后重试。")
     folder = _windows_parent(workbook)
@@ -114,7 +123,8 @@ def cmd_text(workbook: str, out_dir: str, python: str) -> str:
         "setlocal EnableExtensions DisableDelayedExpansion",  # a "!" in a path stays literal
         f"title {TITLE}",
         f"pushd {_cmd_quote(folder)}",  # unlike `cd /d`, also enters \\server\share folders
-        f"{_cmd_quote(python)} -m ledger.cli run {_cmd_quote(workbook)} --out {_cmd_quote(out_dir)} --open",
+        f"{_cmd_quote(python)} -m ledger.cli run {_cmd_quote(workbook)}"
+        + (f" --out {_cmd_quote(out_dir)}" if out_dir else "") + " --open",
         "echo.",
         f"echo {DONE_MESSAGE}",
         "pause",
@@ -122,13 +132,13 @@ def cmd_text(workbook: str, out_dir: str, python: str) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def desktop_entry_text(workbook: str, out_dir: str, python: str, name: str) -> str:
+def desktop_entry_text(workbook: str, out_dir: str | None, python: str, name: str) -> str:
     """The freedesktop .desktop launcher (Terminal=true; the shell waits for Enter at the end)."""
-    for path in (workbook, out_dir, python):
+    for path in (workbook, out_dir or "", python):
         if "\n" in path or "\r" in path:
             raise LedgerError(f"路径“{path.strip()}”中含有换行，无法写入桌面快捷方式：请把文件夹或文件改名后重试。")
     argv = ["/bin/sh", "-c", WAIT_SCRIPT, "ledger", python, "-m", "ledger.cli", "run", workbook,
-            "--out", out_dir, "--open"]
+            *(["--out", out_dir] if out_dir else []), "--open"]
     exec_line = " ".join(_exec_quote(a) for a in argv)
     lines = [
         "[Desktop Entry]",

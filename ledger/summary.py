@@ -85,6 +85,19 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     if unverified:
         lines.append(f"待核实办结（进展写明已完成、办结日期为空，未发督办单）{len(unverified)} 项：")
         lines += [f"  {t.sheet}!第{t.row}行 {t.id}：{t.progress}" for t in unverified[:MAX_LISTED]]
+    if outcome.passed_over:
+        shown = "、".join(outcome.passed_over[:6]) + ("等" if len(outcome.passed_over) > 6 else "")
+        lines.append(f"台账曾从备份恢复：{shown}共 {len(outcome.passed_over)} 个编号在恢复前已经发出，"
+                     f"本次不再使用，新督办单编号接在其后。")
+    examples = outcome.loaded.example_rows
+    if examples:
+        by_sheet: dict[str, list[int]] = {}
+        for s, r in examples:
+            by_sheet.setdefault(s, []).append(r)
+        rows = "；".join(f"{s}!第{'、'.join(map(str, rs[:10]))}{'……' if len(rs) > 10 else ''}行"
+                        for s, rs in by_sheet.items())
+        lines.append(f"示例行 {len(examples)} 行（{rows}，任务编号以“示例”开头）未计入、未发督办单："
+                     f"登记正式任务后请删除这些行。")
     if config is not None:
         lines.append(config.message + "：")
         lines += [f"  {p.text()}" for p in config.problems]

@@ -36,6 +36,43 @@ class Fingerprint:
         return cls(st.st_size, st.st_mtime_ns, h.hexdigest())
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def locate_workbook(path: Path) -> Path:
+    """The workbook the clerk means, or a LedgerError saying what to type instead — before any
+    progress is shown. Windows hides extensions, so `示例台账` finds `示例台账.xlsx` when exactly
+    one workbook has that name; a folder is named as a folder. The path returned is absolute, so
+    every summary says exactly which file and folders were used."""
+    path = Path(os.path.abspath(path))
+    if path.is_file():
+        return path
+    if path.is_dir():
+        inside = _workbooks_in(path)
+        hint = ("，其中的台账有：" + "、".join(f"“{f.name}”" for f in inside[:5])) if inside else "，其中没有 .xlsx 台账"
+        example = path / (inside[0].name if inside else "台账.xlsx")
+        raise LedgerError(f"“{path}”是一个文件夹，不是台账文件{hint}。请写出台账的文件名，如 {example}")
+    if path.suffix.lower() not in (*WORKBOOK_SUFFIXES, ".xls", ".et"):
+        found = [p for p in (path.with_name(path.name + s) for s in (*WORKBOOK_SUFFIXES, ".xls", ".et"))
+                 if p.is_file()]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise LedgerError(f"有多个名为“{path.name}”的文件：" + "、".join(f"“{f.name}”" for f in found)
+                              + "。请写出带扩展名的完整文件名。")
+    inside = _workbooks_in(path.parent) if path.parent.is_dir() else []
+    hint = (f"“{path.parent}”中的台账有：" + "、".join(f"“{f.name}”" for f in inside[:5]) + "。") if inside else ""
+    raise LedgerError(f"找不到文件“{path}”：请检查文件名和路径是否正确。{hint}")
+
+
+def _workbooks_in(folder: Path) -> list[Path]:
+    try:
+        return sorted(f for f in folder.iterdir() if f.suffix.lower() in WORKBOOK_SUFFIXES
+                      and not f.name.startswith(("~$", ".")) and f.is_file())
+    except OSError:
+        return []
+
+
 def owner_files(path: Path) -> list[Path]:
     """Lock files Office programs leave beside an open workbook."""
     name = path.name
@@ -74,12 +111,19 @@ def check_unchanged(path: Path, before: Fingerprint) -> None:
         )
 
 
-def backup(path: Path, keep: int, now: datetime | None = None) -> Path:
-    """Copy the workbook into 台账备份/ beside it; keep the newest `keep` backups of this file."""
+STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
+STAMP_LENGTH = 22
+
+
+def backup(path: Path, keep: int, now: datetime | None = None, label: str = "") -> Path:
+    """Copy the workbook into 台账备份/ beside it; keep the newest `keep` backups of this file.
+    `label` says what the backup preceded (`2026-11-30运行前`, `恢复前`); it follows the time stamp
+    in the file name, so `ledger restore` can show it and the names still sort by time."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
+    tag = f".{label}" if label else ""
+    target = folder / f"{path.stem}.{stamp}{tag}{path.suffix}"
     shutil.copy2(path, target)
     if keep > 0:
         mine = sorted(folder.glob(f"{glob_escape(path.stem)}.*{path.suffix}"))

@@ -186,7 +186,7 @@ def commit(path: Path, outcome: Outcome) -> Path:
         patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned,
                        more_sheets=more, progress=stages.advance, defined_names=status_markers(outcome))
         checkpoint("after-temp")
-        saved = backup(path, int(loaded.params.int("备份份数")))
+        saved = backup(path, int(loaded.params.int("备份份数")), label=f"{outcome.batch}运行前")
         checkpoint("after-backup")
         check_unchanged(path, loaded.fingerprint)
         replace_atomically(tmp, path)

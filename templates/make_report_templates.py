@@ -168,6 +168,15 @@ def _page_number(p) -> None:
     p.add_run(" —")
 
 
+def _page_header(section) -> None:
+    """“暂计” on every page of a 通报 of a period not yet over ({{ page_mark }} is empty otherwise)."""
+    for header in (section.header, section.even_page_header):
+        p = header.paragraphs[0]
+        p.style = "页码"
+        p.alignment = R
+        p.add_run("{{ page_mark }}")
+
+
 def _page_footer(section) -> None:
     """4号 宋体 page numbers; odd pages right, even pages left, one character (14 pt) in."""
     for footer, align in ((section.footer, R), (section.even_page_footer, L)):
@@ -229,7 +238,7 @@ def _bulletin_head(doc) -> None:
     # a title of two balanced lines, broken between words (GB/T 9704: 词意完整，排列对称)
     title = _para(doc, "关于{{ title_label }}县政府", "公文标题")
     title.runs[0].add_break()
-    title.add_run("督查督办事项落实情况的通报")
+    title.add_run("督查督办事项落实情况的通报{{ title_mark }}")
     _para(doc, "各乡镇人民政府、街道办事处，县直各单位：", "主送机关")
 
 
@@ -371,6 +380,7 @@ def build_bulletin(path: Path = HERE / "通报.docx") -> Path:
     doc = _document("督查通报")
     doc.settings.odd_and_even_pages_header_footer = True
     _bulletin_styles(doc)
+    _page_header(doc.sections[0])
     _page_footer(doc.sections[0])
     _bulletin_head(doc)
     _bulletin_body(doc)

@@ -321,7 +321,9 @@ def _notice(doc) -> None:
     intro = _para(doc, "你单位牵头承办的下列督办事项{{ n.status_text }}，现予{{ n.color_name }}督办。", "督办单正文")
     intro.paragraph_format.space_after = Pt(4)
 
-    facts = _table(doc, [26, 66, 24, 46], 6)
+    # 办理进展 only when the ledger records some: a notice sent to the unit does not say what the
+    # office failed to record; {%tr %} rows vanish when rendered
+    facts = _table(doc, [26, 66, 24, 46], 8)
     rows = [
         (("任务编号", "{{ n.task_id }}"), ("交办日期", "{{ n.assigned }}")),
         (("任务来源", "{{ n.source }}"), ("责任领导", "{{ n.leader }}")),
@@ -329,10 +331,15 @@ def _notice(doc) -> None:
         (("督办事项", "{{ n.content }}"),),
         (("应办结日期", "{{ n.deadline }}{% if n.original_deadline %}（原定{{ n.original_deadline }}，"
                       "经批准延期）{% endif %}"), ("逾期天数", "{{ n.overdue_text }}")),
-        (("办理进展", '{{ n.progress or "台账中未登记办理进展" }}'),),
+        "{%tr if n.progress %}",
+        (("办理进展", "{{ n.progress }}"),),
+        "{%tr endif %}",
     ]
     for r, cells in enumerate(rows):
-        long_text = len(cells) == 1 and r in (3, 5)
+        if isinstance(cells, str):
+            facts.cell(r, 0).paragraphs[0].add_run(cells)
+            continue
+        long_text = len(cells) == 1 and r in (3, 6)
         _row_props(facts, r, height_mm=7.5, cant_split=not long_text)
         col = 0
         for label, value in cells:

@@ -135,18 +135,28 @@ def test_sms_matches_golden(rendered):
 
 # --- structure ---------------------------------------------------------------------------------
 
-def test_one_page_per_notice_sorted_by_unit_then_number(rendered):
+def test_one_page_per_notice_in_number_order(rendered):
     text = docx_text(rendered["黄色督办单.docx"])
     assert text.count("分页") == 2                       # 3 yellow notices → 2 page breaks
     numbers = re.findall(r"^(黄督〔2026〕\d+号)$", text, re.M)
-    # 县财政局 (rank 1): 2号 before 10号 (numeric, not text order); then 县住房和城乡建设局 (rank 2)
-    assert numbers == ["黄督〔2026〕2号", "黄督〔2026〕10号", "黄督〔2026〕7号"]
+    # the stack matches the 发文登记簿: 2, 7, 10 (numeric, not text order 10, 2, 7)
+    assert numbers == ["黄督〔2026〕2号", "黄督〔2026〕7号", "黄督〔2026〕10号"]
+    html = rendered["督办单.html"].read_text(encoding="utf-8")
+    assert [html.index(f"黄督〔2026〕{n}号") for n in (2, 7, 10)] == sorted(html.index(f"黄督〔2026〕{n}号")
+                                                                          for n in (2, 7, 10))
     document = part(rendered["黄色督办单.docx"], "word/document.xml")
     assert document.count('w:type="page"') == 2
     assert document.count("<w:tbl>") == 9                # band, facts, 回执 per notice
     assert 'w:pgSz w:w="11906" w:h="16838"' in document  # A4
     for name in ("红色督办单.docx", "蓝色督办单.docx"):
         assert part(rendered[name], "word/document.xml").count('w:type="page"') == 0
+
+
+def test_grouped_by_unit_on_request(tmp_path):
+    paths = render_notices(fixed_views(), tmp_path, PRINT_BLUE.with_values(**{"督办单按单位排列": True}))
+    text = docx_text(next(p for p in paths if p.name == "黄色督办单.docx"))
+    # 县财政局 (单位名录 rank 1): 2号 before 10号; then 县住房和城乡建设局 (rank 2): 7号
+    assert re.findall(r"^(黄督〔2026〕\d+号)$", text, re.M) == ["黄督〔2026〕2号", "黄督〔2026〕10号", "黄督〔2026〕7号"]
 
 
 @pytest.mark.parametrize("name, fill", [("黄色督办单.docx", "C9A000"), ("红色督办单.docx", "C00000"),

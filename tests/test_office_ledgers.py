@@ -107,7 +107,7 @@ def test_seed_003_ledger_three_weekly_runs(tmp_path):
     assert units["DB2026-006"] == (("市效能办", "市政务服务中心"), ())       # line break separates
     assert units["DB2026-010"] == (("市编办",), ("市监察局", "市效能办", "市政务服务中心"))
     (err,) = [p for e in r1.outcome.evaluations for p in e.problems if p.is_error]
-    assert err.text().startswith("2026年台账!E17 办理时限“市级6月完成，区、县12月完成”含有两个时限")
+    assert err.text().startswith("2026年台账!E17 完成时限“市级6月完成，区、县12月完成”含有两个时限")
     assert "拆成每个时限一行" in err.hint
     assert "待核实办结（进展写明已完成、办结日期为空，未发督办单）2 项：" in r1.text
     from ledger.rendering.notices import build_views
@@ -477,8 +477,8 @@ def test_ids_are_unique_across_task_sheets(tmp_path):
     r = check_workbook(book, D(2026, 11, 16))
     assert r.exit_code == 1
     assert [p.text() for e in r.outcome.evaluations for p in e.problems] == [
-        "甲!A2 任务编号“A-1”与“乙”第2行重复：任务编号不得重复，请修改其中一行。",
-        "乙!A2 任务编号“A-1”与“甲”第2行重复：任务编号不得重复，请修改其中一行。"]
+        "甲!A2 编号“A-1”与“乙”第2行重复：编号不得重复，请修改其中一行。",      # the clerk's header 编号
+        "乙!A2 编号“A-1”与“甲”第2行重复：编号不得重复，请修改其中一行。"]
 
 
 def test_settings_for_task_sheets_and_id_format_are_checked(tmp_path):

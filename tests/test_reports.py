@@ -289,7 +289,7 @@ def test_formula_like_unit_names_stay_text(tmp_path):
     log = [log_row("红督〔2026〕1号", "F1", "红", date(2026, 5, 1), "@应急局")]
     o = outcome(tmp_path / "台账.xlsx", rows, date(2026, 6, 1), log=log, keep_new=False)
     paths = {p.name: p for p in render_period(o, parse_period("2026"), tmp_path / "out")}
-    ws = openpyxl.load_workbook(paths["年度考核_2026年.xlsx"])["年度考核"]
+    ws = openpyxl.load_workbook(paths["年度考核_2026年.xlsx"]).worksheets[0]
     cells = {ws.cell(r, 2).value: ws.cell(r, 2) for r in (2, 3)}
     assert set(cells) == {"@应急局", "+水务局"}
     assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
@@ -314,6 +314,13 @@ def test_provisional_period_says_so(tmp_path):
     text = docx_text(paths["通报_2026年第四季度.docx"])
     assert "本期尚未结束，以上为截至2026年11月20日的暂计数据，应办结日期在此之后的事项未计入。" in text
     assert "督通〔2027〕16号" in text
+    assert "督查督办事项落实情况的通报（暂计）" in text
+    document = docx.Document(str(paths["通报_2026年第四季度.docx"]))
+    section = document.sections[0]
+    for header in (section.header, section.even_page_header):     # every page, odd and even
+        assert header.paragraphs[0].text == "暂计（截至2026年11月20日，本期尚未结束）"
+    html = paths["通报_2026年第四季度.html"].read_text("utf-8")
+    assert '<div class="page-mark">暂计（截至2026年11月20日，本期尚未结束）</div>' in html
 
 
 def test_provisional_year_marks_bonuses(tmp_path):
@@ -324,8 +331,12 @@ def test_provisional_year_marks_bonuses(tmp_path):
     assert "附件：2026年度督查督办考核得分表（暂计）" in text
     assert "| 1 | 县财政局 | 2 | 0 | 0 | 0 | 0 | 15 | 15 |  | 加分暂计 |" in text    # 2 tasks ≥ 加分门槛 2
     assert "2026年尚未结束，以上为截至2026年11月20日的暂计得分，加分待年度结束后确定。" in text
-    ws = openpyxl.load_workbook(paths["年度考核_2026年.xlsx"])["年度考核"]
+    wb = openpyxl.load_workbook(paths["年度考核_2026年.xlsx"])
+    ws = wb.worksheets[0]
     assert [c.value for c in ws[2]][1:] == ["县财政局", 2, 0, 0, 0, 0, 10, 5, 0, 0, 15, 15, 0, "加分暂计"]
+    # the year is running: 暂计 on each sheet's tab and on each printed page of the score table
+    assert wb.sheetnames == ["年度考核（暂计）", "说明（暂计）"]
+    assert all("暂计（截至2026年11月20日）" in sheet.oddHeader.center.text for sheet in wb.worksheets)
 
 
 def test_clerk_template_folder_and_broken_template(tmp_path):

@@ -71,13 +71,15 @@ def test_windows_launcher_file_is_utf8_without_bom_with_ascii_lines_before_chcp(
     assert not WINDOWS_RESERVED & set(written.name)
     data = written.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8") == cmd_text(str(wb), str(wb.parent / "督办输出"), str(python))
+    assert data.decode("utf-8") == cmd_text(str(wb), None, str(python))
     assert b"\n" not in data.replace(b"\r\n", b"")
     first, second = data.split(b"\r\n")[:2]
     assert (first, second) == (b"@echo off", b"chcp 65001 >nul")
     first_non_ascii = next(i for i, b in enumerate(data) if b >= 0x80)
     assert data.index(b"chcp 65001") < first_non_ascii
-    assert f'--out "{wb.parent / "督办输出"}" --open'.replace("%", "%%") in data.decode("utf-8")  # default out
+    # no --out: the run uses the output folder every command uses (参数“输出目录” or 督办输出 beside it)
+    assert f'"{wb}" --open\r\n'.replace("%", "%%") in data.decode("utf-8")
+    assert "--out" not in data.decode("utf-8")
 
 
 def test_windows_refuses_a_double_quote_in_a_path(tmp_path):
@@ -278,7 +280,7 @@ def test_desktop_entry_exec_runs_the_weekly_command_and_waits(linux_launcher):
                           check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(record.read_text(encoding="utf-8")) == [
-        "-m", "ledger.cli", "run", str(wb), "--out", str(out), "--open"]
+        "-m", "ledger.cli", "run", str(wb), "--open"]
     shown = done.stdout.decode("utf-8")
     assert shown.endswith(f"{DONE_MESSAGE}\n{PRESS_ENTER}")
 
@@ -305,7 +307,7 @@ def test_glib_reads_the_exec_line_the_same_way(linux_launcher):
     assert done.returncode == 0, done.stderr.decode()
     argv = json.loads(done.stdout)
     assert argv[:3] == ["/bin/sh", "-c", shortcut.WAIT_SCRIPT]
-    assert argv[3:] == ["ledger", str(python), "-m", "ledger.cli", "run", str(wb), "--out", str(out), "--open"]
+    assert argv[3:] == ["ledger", str(python), "-m", "ledger.cli", "run", str(wb), "--open"]
 
 
 # --- open_folder ---------------------------------------------------------------------------------

@@ -94,8 +94,8 @@ def test_open_in_excel_wps_or_libreoffice_stops_before_anything(sample, tmp_path
 def test_changed_between_read_and_write_is_refused(sample, tmp_path, monkeypatch):
     original_backup = workbook_io.backup
 
-    def clerk_saves_meanwhile(path, keep, now=None):
-        saved = original_backup(path, keep, now)
+    def clerk_saves_meanwhile(path, keep, now=None, label=""):
+        saved = original_backup(path, keep, now, label)
         with path.open("ab") as fh:   # the file changes under us (Excel saved it)
             fh.write(b"\0")
         return saved
@@ -197,7 +197,7 @@ def test_restore_lists_backups_and_puts_one_back_after_backing_up_the_current(sa
     assert main(["restore", str(sample), "--pick", "1"]) == 0
     assert "已用" in capsys.readouterr().out
     assert sample.read_bytes() == original
-    backups = sorted((sample.parent / "台账备份").iterdir())
+    backups = sorted((sample.parent / "台账备份").glob("*.xlsx"))
     assert after_run in [b.read_bytes() for b in backups]      # the undone run can itself be restored
     assert main(["restore", str(sample), "--pick", "9"]) == 2
     assert "没有序号为 9 的备份" in capsys.readouterr().out

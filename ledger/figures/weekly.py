@@ -10,13 +10,15 @@ records into pandas. Definitions are in the `ledger.figures.stats` docstring; th
 * 逾期未办结: state 逾期, split by the highest colour issued (this run included);
 * 本次发出: the notices of this run date (批次), by colour.
 
-A task with several lead units counts once for each; the 合计 row counts each task once.
+A task with several lead units counts once for each. `total` counts each task once (the figures of
+the summary's opening paragraph); `unit_total` is the sum of the unit rows, the 合计 row of the table,
+so a clerk adding up a column lands on it (issue 16) — the note under the table says why the two differ.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -148,6 +150,13 @@ class WeeklySummary:
     excluded: tuple[str, ...]       # task ids (or 第N行) left out: data errors
     duties: tuple[TaskLine, ...] = ()   # report duties (持续推进) due from the run date to 7 days later
     ongoing: int = 0                # tasks in state 持续推进 (counted apart: they have no deadline)
+    multi_unit: int = 0             # counted tasks with two or more lead units
+
+    @property
+    def unit_total(self) -> WeeklyRow:
+        """The column sums of the unit rows: the table's 合计."""
+        counts = {f.name: sum(getattr(r, f.name) for r in self.rows) for f in fields(WeeklyRow) if f.name != "unit"}
+        return WeeklyRow("合计", **counts)
 
 
 def _within(day: date | None, start: date, end: date) -> bool:
@@ -208,5 +217,10 @@ def weekly_summary(outcome) -> WeeklySummary:
     duties = tuple(TaskLine(e.task.id, e.task.content, tuple(f.order(e.task.lead)), e.next_due)
                    for e in sorted(ongoing, key=lambda e: (e.next_due or T, e.task.id))
                    if e.next_due is not None and _within(e.next_due, T, soon))
+    leads: dict[str, set[str]] = defaultdict(set)
+    for r in f.task_rows:
+        if r.ok:
+            leads[r.task_id].add(r.unit)
     return WeeklySummary(week, rows, row("合计", total, by_color), lines(due_soon, False), lines(overdue, True),
-                         outcome.batch_notices, f.excluded, duties, len(ongoing))
+                         outcome.batch_notices, f.excluded, duties, len(ongoing),
+                         sum(1 for u in leads.values() if len(u) > 1))

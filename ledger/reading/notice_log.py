@@ -144,6 +144,11 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     return notices, problems
 
 
+def number_key(number: str) -> tuple:
+    """Orders 黄督〔2026〕10号 after 黄督〔2026〕9号 (as the 发文登记簿 does), not as text."""
+    return tuple(int(x) for x in re.findall(r"\d+", number)), number
+
+
 def _id_text(value: object) -> str:
     """任务编号 normalised as task rows are (full/half width, spaces), so the two always match."""
     if isinstance(value, float) and value.is_integer():
@@ -181,10 +186,16 @@ def format_number(pattern: str, year: int, seq: int) -> str:
 class Numberer:
     """Hands out the next number per color per year, never reusing one already in the log."""
 
-    def __init__(self, notices: list[Notice], params: Params):
+    def __init__(self, notices: list[Notice], params: Params, reserved: tuple[str, ...] = ()):
         self._params = params
         self._last: dict[tuple[str, int], int] = {}
-        self._used = {n.number for n in notices}
+        self._used = {n.number for n in notices} | set(reserved)
+        for number in reserved:     # issued before a restore: later numbers follow them
+            for color in COLORS:
+                m = _pattern_regex(params.number_pattern(color)).match(number)
+                if m and m.groupdict().get("year"):
+                    key = (color, int(m["year"]))
+                    self._last[key] = max(self._last.get(key, 0), int(m["seq"]))
         for n in notices:
             key = (n.color, n.issued.year)
             m = _pattern_regex(params.number_pattern(n.color)).match(n.number)

@@ -141,7 +141,7 @@ def check_sizes(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except ZIP_DAMAGE as exc:
-        raise LedgerError(f"“{path.name}”无法打开（{exc}）：文件可能已损坏，请从备份恢复。") from exc
+        raise LedgerError(f"“{path.name}”无法打开：文件可能已损坏，请从备份恢复。") from exc
     if "[Content_Types].xml" not in {i.filename for i in infos}:
         raise LedgerError(f"“{path.name}”是压缩包但不是 Excel 工作簿：请选择督办台账的 .xlsx 文件。")
     big = max(infos, key=lambda i: i.file_size, default=None)
@@ -180,7 +180,9 @@ def read_book(path: Path) -> Book:
 
 def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> LedgerError:
     where = f"的工作表“{sheet}”" if sheet else ""
-    return LedgerError(f"无法读取“{path.name}”{where}：{exc}。文件可能已损坏：请用 Excel/WPS 打开检查，或从备份恢复。")
+    # the library's own words (e.g. “styleSheet”, “invalid zip”) mean nothing to a clerk
+    return LedgerError(f"无法读取“{path.name}”{where}：文件内容不完整或已损坏（或不是由 Excel/WPS 保存的工作簿）。"
+                       f"请用 Excel/WPS 打开检查后“另存为”新文件再运行，或用 ledger restore 从备份恢复。")
 
 
 def _is_date1904(path: Path) -> bool:

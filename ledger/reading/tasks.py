@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Mapping
 
@@ -56,13 +56,14 @@ class Task:
     progress: str = ""
     problems: tuple[Problem, ...] = ()
     category: str = ""                  # 任务类别: the section heading above the row
+    labels: Mapping[str, str] = field(default_factory=dict)  # standard header → the clerk's, where they differ
 
     def loc(self, key: str | None = None) -> Location:
         return Location(self.sheet, self.row, self.columns.get(key) if key else None)
 
     def problem(self, key: str | None, message: str, hint: str = "",
                 severity: Severity = Severity.ERROR) -> Problem:
-        return Problem(self.loc(key), message, hint, severity)
+        return in_clerks_words(Problem(self.loc(key), message, hint, severity), self.labels)
 
     @property
     def has_errors(self) -> bool:
@@ -109,6 +110,34 @@ class TaskBook:
 
     def by_name(self) -> dict[str, TaskSheet]:
         return self._by_name
+
+
+def in_clerks_words(problem: Problem, labels: Mapping[str, str]) -> Problem:
+    """The problem with each standard field name replaced by the header the clerk's sheet uses
+    (`办理时限` → `完成时限` where the column is headed 完成时限); quoted cell text is left alone."""
+    if not labels:
+        return problem
+    pattern = _label_pattern(tuple(sorted(labels, key=len, reverse=True)))
+
+    def say(text: str) -> str:
+        return pattern.sub(lambda m: m[1] or labels[m[2]], text)
+
+    return Problem(problem.location, say(problem.message), say(problem.hint), problem.severity)
+
+
+@lru_cache(maxsize=8)
+def _label_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(“[^”]*”)|(" + "|".join(map(re.escape, names)) + ")")
+
+
+def header_labels(header: HeaderMap) -> Mapping[str, str]:
+    """Standard header → the clerk's header text, for the recognised columns named differently."""
+    labels = {}
+    for key, col in header.columns.items():
+        standard, own = next(f.header for f in TASK_FIELDS if f.key == key), header.names.get(col, "")
+        if own and normalize_header(own) != normalize_header(standard):
+            labels[standard] = own
+    return MappingProxyType(labels)
 
 
 def field_aliases() -> dict[str, str]:
@@ -208,6 +237,7 @@ def _read_sheet(book: Book, sheet: Sheet, header: HeaderMap, units: UnitDirector
     letters = MappingProxyType({k: column_letter(c) for k, c in header.columns.items()})
     layout = _Layout(header)
     filled = _filled_values(sheet, header.row + 1, layout)
+    labels = header_labels(header)
     tasks: list[Task] = []
     sections: list[tuple[int, str]] = []
     footers: list[int] = []
@@ -231,7 +261,7 @@ def _read_sheet(book: Book, sheet: Sheet, header: HeaderMap, units: UnitDirector
             raw.update({k: filled[(r, c)] for k, c in columns if (r, c) in filled})
         if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
             continue
-        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904, category)
+        parsed = _parse_row(sheet.name, r, letters, raw, units, run_date, book.date1904, category, labels)
         if formulas:
             parsed = _check_formulas(parsed, header, formulas)
         tasks.append(parsed)
@@ -339,7 +369,8 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
 
 
 def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],
-               units: UnitDirectory | None, run_date: date, date1904: bool, category: str = "") -> Task:
+               units: UnitDirectory | None, run_date: date, date1904: bool, category: str = "",
+               labels: Mapping[str, str] = MappingProxyType({})) -> Task:
     probs: list[Problem] = []
     values: dict[str, object] = {}
 
@@ -418,8 +449,9 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
                              "请核对办结日期和交办日期（常见为年份或月份录错）"))
     if values["closed"] is not None and values["done"] is None:
         probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
-    return Task(sheet=sheet, row=row, columns=letters, problems=tuple(probs), category=category,
-                **values)  # type: ignore[arg-type]
+    problems = tuple(in_clerks_words(p, labels) for p in probs)
+    return Task(sheet=sheet, row=row, columns=letters, problems=problems, category=category,  # type: ignore[arg-type]
+                labels=labels, **values)
 
 
 _UNIT_FIELDS = ("lead", "assist")

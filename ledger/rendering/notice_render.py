@@ -277,7 +277,8 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     problems = [] if checked else check_templates(folder)
     if problems:
         raise LedgerError("督办单模板有误，本次未生成督办单：\n" + "\n".join(problems))
-    views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v)))
+    by_unit = bool(params["督办单按单位排列"])
+    views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v, by_unit)))
     stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
     outputs: list[tuple[Path, bytes]] = []
     docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)

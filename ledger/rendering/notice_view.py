@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..core.calendar import WorkCalendar, YearNotCovered
 from ..core.errors import LedgerError
-from ..reading.notice_log import Notice
+from ..reading.notice_log import Notice, number_key
 from ..core.schema import Color
 from ..reading.params import DEFAULT_PARAMS, Params
 from ..rules.ladder import is_justified, next_rungs
@@ -113,13 +113,11 @@ def shorten(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: max(limit - 1, 0)] + "…"
 
 
-def number_key(number: str) -> tuple:
-    """Orders 黄督〔2026〕10号 after 黄督〔2026〕9号."""
-    return tuple(int(x) for x in re.findall(r"\d+", number)), number
-
-
-def sort_key(view: NoticeView) -> tuple:
-    """Unit (单位名录 order, then name), then number: how the clerk hands out a printed stack."""
+def sort_key(view: NoticeView, by_unit: bool = False) -> tuple:
+    """Number order, as in the 发文登记簿 (黄督〔2026〕7号, 8号 … 11号); with `by_unit` (参数
+    “督办单按单位排列”) grouped by unit first (单位名录 order, then name) for handing out."""
+    if not by_unit:
+        return (number_key(view.number),)
     first = view.units[0] if view.units else ""
     return view.unit_rank, first, number_key(view.number)
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .chart import rate_chart_png, rate_text, text_bars
 from ..core.errors import LedgerError
-from ..reading.notice_log import format_number
+from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
@@ -119,6 +119,8 @@ def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory
         status_head=f"办理情况（截至{report.cutoff.month}月{report.cutoff.day}日）",
         rated=rated, bars=[asdict(b) for b in text_bars(rated)], red_tasks=red_tasks,
         commended="、".join(report.commended), provisional=report.provisional,
+        title_mark="（暂计）" if report.provisional else "",
+        page_mark=f"暂计（截至{cutoff}，本期尚未结束）" if report.provisional else "",
         annual=_annual_context(report.annual, params) if report.annual else None,
     )
 
@@ -180,6 +182,11 @@ def _score_xlsx(scores: AnnualScores, context: dict, org: str, stamp: datetime) 
     for i, line in enumerate([context["title"], *context["notes"]], start=1):
         _put_cell(notes, i, 1, line)
         notes.cell(i, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    if scores.provisional:      # the year is not over: said on every sheet's tab and printed page
+        mark = f"暂计（截至{date_cn(scores.as_of)}）"
+        ws.title, notes.title = "年度考核（暂计）", "说明（暂计）"
+        for sheet in (ws, notes):
+            sheet.oddHeader.center.text = f"{context['title']}  {mark}"
     wb.properties.creator = org
     wb.properties.title = context["title"]
     buffer = BytesIO()
@@ -213,6 +220,9 @@ def _weekly_context(outcome) -> dict:
         overall += f"另有持续推进事项{s.ongoing}项（长期任务和定期报送，不发督办单），其中7日内应报送{len(s.duties)}项。"
     notes = [f"另有{len(s.excluded)}项任务因台账数据有误未计入（{'、'.join(s.excluded)}），请按运行摘要更正。"] \
         if s.excluded else []
+    if s.unit_total != s.total:
+        notes.append(f"注：{s.multi_unit}项任务由两个及以上单位牵头，在“各单位情况”表中每个牵头单位各计一次，"
+                     f"表中合计为各单位之和；上文按任务计，每项任务只计一次。")
 
     def row(r) -> dict:
         return dict(asdict(r), overdue=r.overdue)
@@ -221,7 +231,7 @@ def _weekly_context(outcome) -> dict:
     states = {e.task.id: e.state for e in outcome.evaluations}
     return dict(
         period_label=week.label, date_cn=date_cn(outcome.run_date), office=str(outcome.loaded.params["督查机构"]),
-        overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.total),
+        overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.unit_total),
         due_soon=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
                        state=states.get(x.task_id, "")) for i, x in enumerate(s.due_soon, start=1)]
         + [dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
@@ -230,7 +240,8 @@ def _weekly_context(outcome) -> dict:
                       days=x.days, level=COLOR_NAMES.get(x.level, "未督办")) for i, x in enumerate(s.overdue, start=1)],
         issued=[dict(i=i, number=n.number, color=COLOR_NAMES[n.color], color_code=n.color, task_id=n.task_id,
                      content=contents.get(n.task_id, ""), units=_units(n.units))
-                for i, n in enumerate(sorted(s.issued, key=lambda n: ("红黄蓝".index(n.color), n.number)), start=1)],
+                for i, n in enumerate(sorted(s.issued, key=lambda n: ("红黄蓝".index(n.color), number_key(n.number))),
+                                      start=1)],
     )
 
 
