@@ -7,6 +7,8 @@
     ledger restore 台账.xlsx [--pick N]        list backups / put one back
     ledger report 台账.xlsx --period 2026Q3    通报 for a month / quarter / half / year
     ledger shortcut 台账.xlsx [--out DIR]      desktop launcher for the weekly run
+    ledger forms 台账.xlsx [--date D] [--out DIR]            反馈表 for the units with open tasks
+    ledger collect 台账.xlsx 文件或文件夹… [--apply]           returned 反馈表 into the ledger
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -82,7 +84,31 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     sc.add_argument("--out", type=Path, default=None, help="输出文件夹（默认为台账旁的“督办输出”）")
     sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
+    _feedback_commands(sub)
     return p
+
+
+def _feedback_commands(sub) -> None:
+    """`forms` and `collect`: the units' feedback (SPEC §5)."""
+    fm = sub.add_parser("forms", help="为有未办结任务的牵头单位各生成一份反馈表",
+                        description="为每个有未办结任务的牵头单位生成一份反馈表（.xlsx），发给单位填写进展、办结日期和延期申请。")
+    fm.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    fm.add_argument("--date", type=_date, default=None, help="表日期（默认今天），如 2026-11-23")
+    fm.add_argument("--out", type=Path, default=Path("reports"), help="输出文件夹（默认 reports），反馈表在其中的 <日期>/反馈表/")
+    co = sub.add_parser("collect", help="收回反馈表：显示（加 --apply 写入）各单位反馈的进展、办结日期和延期申请",
+                        description="读取收回的反馈表（文件名不限，可给文件夹），列出将对台账做的更改；加 --apply 写入台账并记入“反馈记录”。")
+    co.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    co.add_argument("returns", type=Path, nargs="+", help="收回的反馈表文件，或存放它们的文件夹")
+    co.add_argument("--apply", action="store_true", help="写入台账（写入前自动备份）；不加时只预览")
+    co.add_argument("--date", type=_date, default=None, help="收集日期（默认今天），用于判断办结日期是否晚于今天")
+
+
+def _feedback(args: argparse.Namespace, today: date):
+    from .feedback.commands import collect, make_forms
+
+    if args.command == "forms":
+        return make_forms(args.workbook, args.date or today, args.out)
+    return collect(args.workbook, args.returns, args.date or today, args.apply)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
             print(usage_text(written, args.workbook, args.out))
             return 0
-        if args.command == "run":
+        if args.command in ("forms", "collect"):
+            report = _feedback(args, today)
+        elif args.command == "run":
             from .batch import run_weekly
 
             with _progress(args):
