@@ -6,7 +6,7 @@ Exit codes as for a run: 0 clean; 1 something was refused or needs a look (the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +39,7 @@ def _fatal(exc: LedgerError) -> FeedbackReport:
 def make_forms(path: Path, run_date: date, out_root: Path) -> FeedbackReport:
     """Write the forms of every lead unit with open tasks into <out>/<date>/反馈表/."""
     try:
-        outcome = evaluate_all(load(path, run_date), run_date)
+        outcome = replace(evaluate_all(load(path, run_date), run_date), new_notices=())   # forms issue nothing
         folder = out_root / run_date.isoformat() / FOLDER
         files = write_forms(outcome, folder)
     except LedgerError as exc:
@@ -107,9 +107,9 @@ def collect_text(results: list[FormResult], missing: list[Problem], applied: boo
         head = f"{r.path.name}" + (f"（{ident.unit}，{ident.form_date.isoformat()} 反馈表）" if ident else "")
         lines.append(head)
         if r.changes:
-            lines.append(f"  {'任务':<12}{'字段':<10}台账现有 → 反馈")
+            lines.append(f"  {_pad('任务', 10)}{_pad('字段', 12)}台账现有 → 反馈")
             for c in r.changes:
-                lines.append(f"  {c.task.id:<12}{c.field:<10}{_show(c.old)} → {_show(c.new)}")
+                lines.append(f"  {_pad(c.task.id, 10)}{_pad(c.field, 12)}{_show(c.old)} → {_show(c.new)}")
         elif ident:
             lines.append("  无需更改")
         lines += [f"  {'×' if p.is_error else '!'} {p.text()}" for p in r.problems]
@@ -130,3 +130,11 @@ def _show(value: object) -> str:
 
     text = cell_text(value)
     return quote(text, 30) if text else "（空）"
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify for a console where a Chinese character takes two columns."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 1)

@@ -60,10 +60,18 @@ def open_evaluations(outcome: Outcome) -> list:
 
 def unit_forms(outcome: Outcome) -> list[UnitForm]:
     """One UnitForm per lead unit with open tasks, units in order of first appearance."""
+    from ..rules.escalation import COLOR_RANK
+
+    # the colour already issued (a form written without a run issues nothing: Evaluation.level
+    # would include the notice a run would issue today)
+    issued: dict[str, str] = {}
+    for n in (*outcome.loaded.log, *outcome.new_notices):
+        if COLOR_RANK[n.color] > COLOR_RANK.get(issued.get(n.task_id, ""), 0):
+            issued[n.task_id] = n.color
     by_unit: dict[str, list[tuple[object, ...]]] = {}
     for ev in open_evaluations(outcome):
         t = ev.task
-        row = (t.id, t.content, t.assigned, ev.deadline.due, ev.state, ev.level or "", t.progress)
+        row = (t.id, t.content, t.assigned, ev.deadline.due, ev.state, issued.get(t.id, ""), t.progress)
         for unit in t.lead:
             by_unit.setdefault(unit, []).append(row)
     return [UnitForm(unit, tuple(rows)) for unit, rows in by_unit.items()]
