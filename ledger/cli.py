@@ -101,6 +101,8 @@ def _feedback_commands(sub) -> None:
     co.add_argument("returns", type=Path, nargs="+", help="收回的反馈表文件，或存放它们的文件夹")
     co.add_argument("--apply", action="store_true", help="写入台账（写入前自动备份）；不加时只预览")
     co.add_argument("--date", type=_date, default=None, help="收集日期（默认今天），用于判断办结日期是否晚于今天")
+    sub.choices["run"].add_argument("--forms", action="store_true",
+                                    help="同时为有未办结任务的牵头单位生成反馈表（在输出文件夹的“反馈表”中）")
 
 
 def _feedback(args: argparse.Namespace, today: date):
@@ -144,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             from .batch import run_weekly
 
             with _progress(args):
-                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates,
+                                    forms=args.forms)
         elif args.command == "report":
             from .batch import report_period
 

@@ -84,6 +84,7 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     from .writeback import renamed_columns      # said once: on the run that creates such a column
 
     lines += [f"  {s}。" for s in renamed_columns(outcome)]
+    lines += _feedback_lines(outcome)
     tail: list[str] = []
     if mode == "run":
         tail.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
@@ -95,6 +96,14 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     else:
         tail.append("检查完毕：未写入任何内容。")
     return Summary(head, outcome.state_counts(), issued_title, notices, tuple(lines), tuple(tail))
+
+
+def _feedback_lines(outcome: Outcome) -> list[str]:
+    """Forms collected since the previous run, extension requests awaiting approval (SPEC §5)."""
+    from .feedback.status import feedback_lines
+    from .outputs import previous_run_date
+
+    return feedback_lines(outcome, previous_run_date(outcome))
 
 
 def fatal_text(exc: LedgerError) -> str:

@@ -443,3 +443,47 @@ def test_formula_text_in_a_free_text_cell_is_stored_as_text(book, tmp_path):
     assert "<f>" not in xml and "<f " not in xml
     cell = openpyxl.load_workbook(book)["督办台账"]["P2"]
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+# ------------------------------------------------------------------------------ the weekly loop
+
+def test_weekly_loop_run_with_forms_and_the_summary_of_feedback(book, tmp_path):
+    """发反馈表 → 收回 → 运行 → (clerk approves) → 收回 → 运行: the run writes the forms beside its
+    documents, says what was collected since the previous run and which extension requests wait
+    for whose approval."""
+    from ledger.batch import run_weekly
+
+    made = forms(book, tmp_path)
+    collect(book, [fill(made["县财政局"], tmp_path / "w1" / "a.xlsx", {
+        "H6": "进展一", "J8": date(2026, 12, 15), "K8": "需市级部门会签"})], COLLECT, apply=True)
+
+    r = run_weekly(book, date(2026, 11, 30), tmp_path / "out", forms=True)
+    folder = tmp_path / "out" / "2026-11-30" / "反馈表"
+    assert sorted(p.name for p in folder.iterdir()) == ["反馈表_县教育局_2026-11-30.xlsx", "反馈表_县财政局_2026-11-30.xlsx"]
+    ws = openpyxl.load_workbook(folder / "反馈表_县财政局_2026-11-30.xlsx")["反馈表"]
+    # F4 (D 11-25) gets its 黄 in this run (a late first run does not owe the 蓝): the form shows it
+    assert [ws.cell(8, c).value for c in (1, 5, 6)] == ["F4", "逾期", "黄"]
+    lines = r.text.splitlines()
+    assert "至今收回反馈表 1 份（县财政局），写入台账 4 处（见“反馈记录”）" in lines
+    assert "待审批的延期申请 1 项（延期至须经领导同意后由督查室填写，三色督办单制度第八条）：" in lines
+    assert "  F4  县财政局、县教育局  申请延期至 2026-12-15  报常务副县长同意  理由：需市级部门会签" in lines
+    assert "  反馈表" in lines
+
+    wb = openpyxl.load_workbook(book)               # the leader agreed: the clerk writes 延期至
+    wb["督办台账"]["I5"], wb["督办台账"]["J5"] = date(2026, 12, 15), "常务副县长"
+    wb.save(book)
+    week2 = forms(book, tmp_path, date(2026, 11, 30))
+    collect(book, [fill(week2["县教育局"], tmp_path / "w2" / "b.xlsx", {"H6": "进展二"})], date(2026, 12, 2),
+            apply=True)
+    r2 = run_weekly(book, date(2026, 12, 7), tmp_path / "out")
+    lines = r2.text.splitlines()
+    assert "自上次运行（2026-11-30）以来收回反馈表 1 份（县教育局），写入台账 1 处（见“反馈记录”）" in lines
+    assert not any(line.startswith("待审批的延期申请") for line in lines)
+
+
+def test_extension_approver_follows_the_colour_already_issued():
+    from ledger.reading.params import DEFAULT_PARAMS
+    from ledger.rules.extension import extension_approver
+
+    assert [extension_approver(c, DEFAULT_PARAMS) for c in (None, "蓝", "黄", "红")] == [
+        "县政府办主任", "县政府办主任", "常务副县长", "县长"]
