@@ -19,6 +19,7 @@ from pathlib import Path
 from ..core.calendar import YearNotCovered
 from ..core.errors import LedgerError, column_letter
 from ..pipeline import Outcome
+from ..xlsx.styles import FILL_COLORS
 from .identity import FormIdentity, cell_text, form_id, write_identity
 
 FORM_SHEET = "反馈表"
@@ -26,10 +27,10 @@ FOLDER = "反馈表"
 HEADER_ROW = 5
 # (header, width, editable)
 COLUMNS: tuple[tuple[str, float, bool], ...] = (
-    ("任务编号", 12, False), ("任务内容", 36, False), ("交办日期", 11, False), ("应办结日期", 11, False),
-    ("当前状态", 9, False), ("督办等级", 6, False), ("进展情况（台账记录）", 26, False),
-    ("本次进展", 36, True), ("办结日期", 11, True), ("申请延期至", 11, True), ("延期理由", 22, True),
-    ("填报人", 8, True), ("联系电话", 13, True),
+    ("任务编号", 11, False), ("任务内容", 28, False), ("交办日期", 10.5, False), ("应办结日期", 10.5, False),
+    ("当前状态", 8, False), ("督办等级", 5, False), ("进展情况（台账记录）", 22, False),
+    ("本次进展", 30, True), ("办结日期", 10.5, True), ("申请延期至", 10.5, True), ("延期理由", 18, True),
+    ("填报人", 7, True), ("联系电话", 12, True),
 )
 EDITABLE = tuple(h for h, _, e in COLUMNS if e)
 HINTS = {
@@ -171,10 +172,14 @@ def build_form(form: UnitForm, ident: FormIdentity, params):
                 cell.number_format = "yyyy-mm-dd"
             if editable:
                 cell.protection = Protection(locked=False)
+            elif name == "督办等级" and value in FILL_COLORS:
+                cell.fill = PatternFill("solid", fgColor=FILL_COLORS[value])   # as in the ledger
+                cell.alignment = Alignment(horizontal="center", vertical="top")
             else:
                 cell.fill = grey
-        longest = max(len(cell_text(values[1])), len(cell_text(values[6])) * 36 / 26, 1)
-        ws.row_dimensions[r].height = max(30, 14 * math.ceil(longest / 17))
+        # no auto-fit in openpyxl: about two width units per Chinese character at 10 pt
+        lines = max(math.ceil(len(cell_text(values[i])) / (COLUMNS[i][1] / 1.9)) for i in (1, 6))
+        ws.row_dimensions[r].height = max(30, 13.5 * lines + 4)
     end = max(first, first + len(form.rows) - 1)
 
     def letter(name: str) -> str:
