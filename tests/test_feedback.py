@@ -487,3 +487,24 @@ def test_extension_approver_follows_the_colour_already_issued():
 
     assert [extension_approver(c, DEFAULT_PARAMS) for c in (None, "蓝", "黄", "红")] == [
         "县政府办主任", "县政府办主任", "常务副县长", "县长"]
+
+
+def test_answers_keep_the_format_of_the_clerks_cells(book, tmp_path):
+    """进展情况 and 办结日期 are the clerk's columns: the written cells keep their borders and
+    font; a date gets a date format only where the cell shows none."""
+    from openpyxl.styles import Border, Font, Side
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    thin = Side(style="thin")
+    for ref in ("P2", "L3"):                       # F1 办理进展, F2 办结日期
+        ws[ref].font, ws[ref].border = Font(name="仿宋", size=12), Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws["L3"].number_format = "yyyy年m月d日"
+    wb.save(book)
+    form = forms(book, tmp_path)["县财政局"]
+    collect(book, [fill(form, tmp_path / "r.xlsx", {"H6": "新进展", "I7": date(2026, 11, 20)})], COLLECT, apply=True)
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    for ref in ("P2", "L3"):
+        assert (ws[ref].font.name, ws[ref].font.sz, ws[ref].border.left.style) == ("仿宋", 12, "thin")
+    assert ws["P2"].value == "新进展" and ws["L3"].value == datetime(2026, 11, 20)
+    assert ws["L3"].number_format == "yyyy年m月d日"

@@ -273,11 +273,12 @@ def ledger_writes(outcome: Outcome, changes: list[Change]) -> tuple[list[CellWri
             writes.append(CellWrite(header_row, col.col, col.header, "header"))
             widths[col.col] = TARGETS[key][1]
     for c in changes:
+        # the clerk's cell keeps its borders and font ("keep"); a new cell wraps its text
         value = c.new
         if isinstance(value, date):
-            style = "date"
+            style = "keep+date"
         else:
-            style = "wrap+quote" if str(value).startswith(_FORMULA_START) else "wrap"
+            style = "keep+wrap+quote" if str(value).startswith(_FORMULA_START) else "keep+wrap"
         writes.append(CellWrite(c.task.row, cols[c.target].col, value, style))
     return writes, widths
 
