@@ -270,6 +270,9 @@ def test_cli_forms_and_collect(book, tmp_path, capsys):
     assert "以上为预览，台账未被修改" in capsys.readouterr().out
     assert main(["collect", str(book), str(tmp_path / "back"), "--date", "2026-11-25", "--apply"]) == 0
     assert "共 1 个文件，1 处更改，已写入“台账.xlsx”并记入“反馈记录”" in capsys.readouterr().out
+    assert main(["run", str(book), "--date", "2026-11-30", "--out", str(tmp_path / "out"), "--forms"]) == 0
+    assert len(list((tmp_path / "out" / "2026-11-30" / "反馈表").iterdir())) == 2
+    assert "至今收回反馈表 1 份（县教育局），写入台账 1 处（见“反馈记录”）" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------------- bad and hostile returns
@@ -300,6 +303,37 @@ def test_task_now_led_by_another_unit_is_refused_the_rest_applies(book, tmp_path
     assert r.exit_code == 1
     assert ledger_cell(book, "F1", "办理进展") == "已完成前期调研" and ledger_cell(book, "F2", "办理进展") == "F2进展"
     applied(book, before, r)
+
+
+def test_a_form_relabelled_as_another_units_is_refused_for_that_units_tasks(book, tmp_path):
+    """Both identity copies say 县教育局, the rows are 县财政局's tasks: only F4, which the two
+    units lead together, is taken — as 县教育局's answer."""
+    wb = openpyxl.load_workbook(forms(book, tmp_path)["县财政局"])
+    wb["反馈表标识"]["B4"] = "县教育局"
+    for prop in wb.custom_doc_props:
+        if prop.name == "反馈单位":
+            prop.value = "县教育局"
+    wb["反馈表"]["H6"], wb["反馈表"]["H7"], wb["反馈表"]["H8"] = "甲", "乙", "丙"
+    wb.save(tmp_path / "r.xlsx")
+    before = parts(book)
+    r = collect(book, [tmp_path / "r.xlsx"], COLLECT, apply=True)
+    assert problems_of(r) == [
+        "r.xlsx!A6 任务“F1”的牵头单位是“县财政局”，不是本表的填报单位“县教育局”，本行未写入：请核对是否错用了其他单位的反馈表。",
+        "r.xlsx!A7 任务“F2”的牵头单位是“县财政局”，不是本表的填报单位“县教育局”，本行未写入：请核对是否错用了其他单位的反馈表。",
+    ]
+    assert [ledger_cell(book, t, "办理进展") for t in ("F1", "F2", "F4")] == ["已完成前期调研", "", "丙"]
+    assert rows_of(book, "反馈记录")[1][2] == "县教育局"
+    applied(book, before, r)
+
+
+def test_collect_apply_refused_while_the_ledger_is_open_in_excel(book, tmp_path):
+    back = fill(forms(book, tmp_path)["县财政局"], tmp_path / "r.xlsx", {"H6": "进展"})
+    (book.parent / "~$台账.xlsx").write_bytes(b"owner")
+    before = book.read_bytes()
+    r = collect(book, [back], COLLECT, apply=True)
+    assert r.exit_code == 2 and not r.written and book.read_bytes() == before
+    assert r.text.startswith("未能运行：“台账.xlsx”正在被 Excel/WPS 或其他程序打开（发现锁定文件“~$台账.xlsx”）")
+    assert not (book.parent / "台账备份").exists()
 
 
 def test_task_id_not_on_the_form_or_no_longer_in_the_ledger_is_refused(book, tmp_path):
