@@ -61,13 +61,13 @@ def open_evaluations(outcome: Outcome) -> list:
 
 def unit_forms(outcome: Outcome) -> list[UnitForm]:
     """One UnitForm per lead unit with open tasks, units in order of first appearance."""
-    from ..rules.escalation import COLOR_RANK
+    from ..core.schema import Color
 
     # the colour already issued (a form written without a run issues nothing: Evaluation.level
     # would include the notice a run would issue today)
     issued: dict[str, str] = {}
     for n in (*outcome.loaded.log, *outcome.new_notices):
-        if COLOR_RANK[n.color] > COLOR_RANK.get(issued.get(n.task_id, ""), 0):
+        if n.task_id not in issued or Color(n.color).rank > Color(issued[n.task_id]).rank:
             issued[n.task_id] = n.color
     by_unit: dict[str, list[tuple[object, ...]]] = {}
     for ev in open_evaluations(outcome):
