@@ -54,9 +54,11 @@ class UnitForm:
 def open_evaluations(outcome: Outcome) -> list:
     """The tasks a form asks about: open (SPEC §3.3, 待核实办结 included) with a usable id; rows
     with data errors are left to the clerk first (their deadline is unknown)."""
-    ids = [e.task.id for e in outcome.evaluations]
+    from collections import Counter
+
+    ids = Counter(e.task.id for e in outcome.evaluations)
     return [e for e in outcome.evaluations
-            if e.task.is_open and e.task.id and ids.count(e.task.id) == 1 and e.state not in ("数据有误", "已销号")]
+            if e.task.is_open and e.task.id and ids[e.task.id] == 1 and e.state not in ("数据有误", "已销号")]
 
 
 def unit_forms(outcome: Outcome) -> list[UnitForm]:
