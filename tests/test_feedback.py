@@ -542,3 +542,14 @@ def test_answers_keep_the_format_of_the_clerks_cells(book, tmp_path):
         assert (ws[ref].font.name, ws[ref].font.sz, ws[ref].border.left.style) == ("仿宋", 12, "thin")
     assert ws["P2"].value == "新进展" and ws["L3"].value == datetime(2026, 11, 20)
     assert ws["L3"].number_format == "yyyy年m月d日"
+
+
+def test_every_subpackage_is_listed_for_installation():
+    """A wheel holds only the packages pyproject.toml lists: a new subpackage must be named there."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"ledger." + p.parent.relative_to(root / "ledger").as_posix().replace("/", ".")
+             for p in (root / "ledger").glob("*/__init__.py")}
+    assert found <= listed
