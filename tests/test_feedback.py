@@ -189,7 +189,7 @@ def test_units_return_forms_and_the_ledger_takes_them_in(book, tmp_path):
     assert ledger_cell(book, "F1", "办理进展") == "已完成资金测算，报县政府审定"
     assert ledger_cell(book, "F2", "办结日期") == date(2026, 11, 20)
     assert ledger_cell(book, "F3", "办理进展") == '=HYPERLINK("http://example.org","见附件")'
-    assert ledger_cell(book, "F4", "办理进展") == "教育局已完成校舍摸排"
+    assert ledger_cell(book, "F4", "办理进展") == "【县教育局】教育局已完成校舍摸排"     # a joint task
     assert ledger_cell(book, "F4", "延期申请至") == date(2026, 12, 15)
     assert ledger_cell(book, "F4", "延期申请理由") == "需市级部门会签"
     assert ledger_cell(book, "F4", "延期申请日期") == RUN
@@ -203,7 +203,7 @@ def test_units_return_forms_and_the_ledger_takes_them_in(book, tmp_path):
     body = [[v.isoformat()[:10] if isinstance(v, date) else v for v in r] for r in record[1:]]
     assert [r[1:7] for r in body] == [
         ["教育局.xlsx", "县教育局", "F3", "办理进展", "", '=HYPERLINK("http://example.org","见附件")'],
-        ["教育局.xlsx", "县教育局", "F4", "办理进展", "", "教育局已完成校舍摸排"],
+        ["教育局.xlsx", "县教育局", "F4", "办理进展", "", "【县教育局】教育局已完成校舍摸排"],
         ["财政局反馈（终稿）.xlsx", "县财政局", "F1", "办理进展", "已完成前期调研", "已完成资金测算，报县政府审定"],
         ["财政局反馈（终稿）.xlsx", "县财政局", "F2", "办结日期", "", "2026-11-20"],
         ["财政局反馈（终稿）.xlsx", "县财政局", "F4", "延期申请至", "", "2026-12-15"],
@@ -275,6 +275,22 @@ def test_cli_forms_and_collect(book, tmp_path, capsys):
     assert "至今收回反馈表 1 份（县教育局），写入台账 1 处（见“反馈记录”）" in capsys.readouterr().out
 
 
+def test_units_leading_a_task_together_each_keep_their_line(book, tmp_path):
+    """F4 is led by 县财政局 and 县教育局: each unit's report replaces its own 【单位】 line only,
+    lines in the order of 牵头单位; in one collection the second form builds on the first."""
+    made = forms(book, tmp_path)
+    fin = fill(made["县财政局"], tmp_path / "a.xlsx", {"H8": "财政进展"})
+    edu = fill(made["县教育局"], tmp_path / "b.xlsx", {"H7": "教育进展"})
+    collect(book, [edu, fin], COLLECT, apply=True)
+    assert ledger_cell(book, "F4", "办理进展") == "【县财政局】财政进展\n【县教育局】教育进展"
+    record = rows_of(book, "反馈记录")
+    assert [r[5:7] for r in record[1:]] == [["", "【县财政局】财政进展"],
+                                            ["【县财政局】财政进展", "【县财政局】财政进展\n【县教育局】教育进展"]]
+    week2 = forms(book, tmp_path, date(2026, 11, 30))
+    collect(book, [fill(week2["县教育局"], tmp_path / "c.xlsx", {"H7": "教育进展二"})], date(2026, 12, 1), apply=True)
+    assert ledger_cell(book, "F4", "办理进展") == "【县财政局】财政进展\n【县教育局】教育进展二"
+
+
 # ------------------------------------------------------------------------- bad and hostile returns
 
 def problems_of(report) -> list[str]:
@@ -321,7 +337,7 @@ def test_a_form_relabelled_as_another_units_is_refused_for_that_units_tasks(book
         "r.xlsx!A6 任务“F1”的牵头单位是“县财政局”，不是本表的填报单位“县教育局”，本行未写入：请核对是否错用了其他单位的反馈表。",
         "r.xlsx!A7 任务“F2”的牵头单位是“县财政局”，不是本表的填报单位“县教育局”，本行未写入：请核对是否错用了其他单位的反馈表。",
     ]
-    assert [ledger_cell(book, t, "办理进展") for t in ("F1", "F2", "F4")] == ["已完成前期调研", "", "丙"]
+    assert [ledger_cell(book, t, "办理进展") for t in ("F1", "F2", "F4")] == ["已完成前期调研", "", "【县教育局】丙"]
     assert rows_of(book, "反馈记录")[1][2] == "县教育局"
     applied(book, before, r)
 
@@ -349,7 +365,7 @@ def test_task_id_not_on_the_form_or_no_longer_in_the_ledger_is_refused(book, tmp
         "r.xlsx!A6 任务编号“F3”不是本表发出的任务，本行未写入：任务编号列已锁定，请勿改动；请让该单位在原反馈表上填报。",
         "r.xlsx!A7 台账中没有任务编号“F2”，本行未写入：该任务可能已被删除或改号：请核对后手工处理。",
     ]
-    assert ledger_cell(book, "F3", "办理进展") == "" and ledger_cell(book, "F4", "办理进展") == "F4进展"
+    assert ledger_cell(book, "F3", "办理进展") == "" and ledger_cell(book, "F4", "办理进展") == "【县财政局】F4进展"
     applied(book, before, r)
 
 

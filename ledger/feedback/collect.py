@@ -102,6 +102,14 @@ class _Checker:
             if ev.task.id:
                 by_id.setdefault(ev.task.id, []).append(ev)
         self.by_id = by_id
+        self.latest: dict[tuple[str, str], object] = {}
+
+    def current(self, task: Task, key: str) -> object:
+        """The value a change replaces: the ledger's, or what an earlier form of this collection
+        put there."""
+        if (task.id, key) in self.latest:
+            return self.latest[(task.id, key)]
+        return getattr(task, key) if key in ("progress", "done") else self.cell(task, key)
 
     def cell(self, task: Task, key: str) -> object:
         col = self.columns[key]
@@ -155,15 +163,24 @@ class _Checker:
 
         problems = self._locked_edits(form, row, loc)
         changes: list[Change] = []
+        # the same form collected again: what it already wrote is not written twice (a field it
+        # could not write the first time, e.g. a date the unit has since corrected, still is)
+        done_before = {e.field: e for e in mine if e.form_id == ident.form_id}
 
         def change(key: str, new: object) -> None:
-            old = getattr(task, key) if key in ("progress", "done") else self.cell(task, key)
+            field = self.columns[key].header
+            if field in done_before:
+                return
+            old = self.current(task, key)
+            if callable(new):
+                new = new(old)
             if cell_text(old) != cell_text(new):
-                changes.append(Change(form, row, task, key, self.columns[key].header, old, new))
+                changes.append(Change(form, row, task, key, field, old, new))
+                self.latest[(task.id, key)] = new      # a later form of this collection builds on it
 
         text = _text(row.values.get("本次进展"))
         if text:
-            change("progress", text)
+            change("progress", text if len(task.lead) < 2 else (lambda old: joint_progress(task.lead, ident.unit, old, text)))
         done = self._date(row, "办结日期", task, loc, problems)
         if done is not None:
             if done > self.today:
@@ -178,13 +195,10 @@ class _Checker:
             else:
                 change("done", done)
         self._extension(row, task, ev.deadline.due, loc, problems, change, ident)
-        # the same form collected again: what it already wrote is not written twice (a field it
-        # could not write the first time, e.g. a date the unit has since corrected, still is)
-        done_before = {e.field: e for e in mine if e.form_id == ident.form_id}
         if done_before:
             when = min(e.when for e in done_before.values()).isoformat()
             problems.append(Problem(id_loc, f"本表已于{when}收集过，已写入的内容未重复写入", "", Severity.WARNING))
-        return [c for c in changes if c.field not in done_before], problems
+        return changes, problems
 
     def _extension(self, row, task, due, loc, problems, change, ident) -> None:
         reason = _text(row.values.get("延期理由"))
@@ -233,6 +247,19 @@ class _Checker:
     def remember(self, entries: list[Entry]) -> None:
         """Later forms of the same collection see this one as already recorded."""
         self.history += entries
+
+
+def joint_progress(leads: tuple[str, ...], unit: str, old: object, text: str) -> str:
+    """进展情况 of a task several units lead: one line 【单位】… per unit that reported, in the
+    order of 牵头单位, so one unit's report does not wipe out another's. Text on record without
+    such a mark is replaced (it stays in 反馈记录)."""
+    lines: dict[str, str] = {}
+    for line in cell_text(old).splitlines():
+        for u in leads:
+            if line.startswith(f"【{u}】") and u != unit:
+                lines[u] = line
+    lines[unit] = f"【{unit}】{text}"
+    return "\n".join(lines[u] for u in leads if u in lines)
 
 
 def _text(value: object) -> str:
