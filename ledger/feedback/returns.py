@@ -20,7 +20,8 @@ from .identity import ID_SHEET, LOCKED, FormIdentity, cell_text, read_identity
 
 SUFFIXES = (".xlsx", ".xlsm")
 OLD_SUFFIXES = (".xls", ".et", ".ett", ".xlt")
-MAX_UNPACKED = 64 * 1024 * 1024         # a form of 500 tasks unpacks to well under 1 MB
+MAX_UNPACKED = 20 * 1024 * 1024         # a form of 220 tasks unpacks to 0.37 MB
+MAX_BLANK_RUN = 200
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,16 @@ def read_form(path: Path) -> tuple[ReturnedForm | None, Problem | None]:
                              "表格结构被改动：请让该单位在原反馈表上重新填报")
     head_row, cols = header
     rows = []
+    blank = 0
     for r in range(head_row + 1, ws.max_row + 1):
         raw = {name: ws.cell(r, c).value for name, c in cols.items()}
         task_id = cell_text(raw.get("任务编号"))
         if not task_id and all(cell_text(raw.get(h)) == "" for h in EDITABLE if h in raw):
+            blank += 1
+            if blank > MAX_BLANK_RUN:     # a sheet "used" down to row 1,048,576 by formatting
+                break
             continue
+        blank = 0
         rows.append(ReturnedRow(
             r, task_id, {h: _value(raw.get(h)) for h in EDITABLE if h in cols},
             {h: cell_text(raw.get(h)) for h in LOCKED if h in cols},
