@@ -146,6 +146,13 @@ def test_reply_due_follows_the_parameter_on_the_working_day_calendar(tmp_path):
     assert "请于2026年11月30日（星期一）前将本表报送县人民政府督查室（电话 6012345）" in ws["A3"].value
 
 
+def test_no_forms_under_settings_that_need_correcting(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", ledger_rows(), params={"反馈时限": "三天"})
+    r = make_forms(book, RUN, tmp_path / "out")
+    assert r.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "参数设置!B2 参数“反馈时限”的值“三天”无法识别：请填写不小于 0 的整数。" in r.text
+
+
 def test_identity_in_a_hidden_sheet_and_document_properties(book, tmp_path):
     wb = openpyxl.load_workbook(forms(book, tmp_path)["县教育局"])
     assert wb["反馈表标识"].sheet_state == "hidden"

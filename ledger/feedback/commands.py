@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.errors import LedgerError, Problem, quote
-from ..pipeline import evaluate_all, load
+from ..pipeline import config_error, evaluate_all, load
 from .collect import FormResult, apply_changes, check_forms
 from .forms import FOLDER, unit_forms, write_forms
 from .returns import find_files, read_form
@@ -39,7 +39,11 @@ def _fatal(exc: LedgerError) -> FeedbackReport:
 def make_forms(path: Path, run_date: date, out_root: Path) -> FeedbackReport:
     """Write the forms of every lead unit with open tasks into <out>/<date>/反馈表/."""
     try:
-        outcome = replace(evaluate_all(load(path, run_date), run_date), new_notices=())   # forms issue nothing
+        loaded = load(path, run_date)
+        err = config_error(loaded)        # forms under settings the clerk did not intend go out to units
+        if err:
+            raise err
+        outcome = replace(evaluate_all(loaded, run_date), new_notices=())   # forms issue nothing
         folder = out_root / run_date.isoformat() / FOLDER
         files = write_forms(outcome, folder)
     except LedgerError as exc:
