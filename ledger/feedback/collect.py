@@ -8,8 +8,7 @@ no form twice — and a refusal concerns only that file, row or field: the rest 
 What is applied: 本次进展 → 进展情况 (the text it replaces goes to 反馈记录), 办结日期 → 办结日期,
 申请延期至 + 延期理由 → 延期申请至 / 延期申请理由 / 延期申请日期 (the form's date). 延期至 is never
 written: an extension is the leader's decision (seed 004 第八条). The write goes through the
-lossless patcher with the backup, lock check and atomic replace of a run; cell text is stored as
-text (inline strings, quote prefix for text starting with = + - @), never as a formula.
+lossless patcher (`write`).
 """
 
 from __future__ import annotations
@@ -18,16 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from lxml import etree
-
 from ..core.dates import BadValue, is_blank, parse_date
-from ..core.errors import LedgerError, Location, Problem, Severity, quote
-from ..core.schema import FEEDBACK_SHEET, REQUEST_HEADERS, normalize_header
+from ..core.errors import Location, Problem, Severity, quote
+from ..core.schema import REQUEST_HEADERS, normalize_header
 from ..pipeline import Loaded, Outcome
 from ..reading.tasks import Task
-from ..xlsx.patch import CellWrite, PatchError, patch_workbook
 from .identity import LOCKED, FormIdentity, cell_text
-from .record import Entry, read_record, record_table, record_writes
+from .record import Entry, read_record
 from .returns import ReturnedForm, ReturnedRow
 
 # ledger target of each kind of change: key → (header used when the column must be added, width)
@@ -38,7 +34,6 @@ TARGETS: dict[str, tuple[str, float]] = {
     "req_reason": REQUEST_HEADERS[1],
     "ext_applied": REQUEST_HEADERS[2],
 }
-_FORMULA_START = tuple("=+-@")
 
 
 @dataclass(frozen=True)
@@ -285,61 +280,3 @@ def entry_of(c: Change, today: date) -> Entry:
     phone = _text(c.row.values.get("联系电话"))
     return Entry(today, c.form.name, c.form.identity.unit, c.task.id, c.field, cell_text(c.old), cell_text(c.new),
                  c.form.identity.form_date, filler, phone, c.form.identity.form_id)
-
-
-def ledger_writes(outcome: Outcome, changes: list[Change]) -> tuple[list[CellWrite], dict[int, float]]:
-    """Cells of the task sheet: the changes (the latest change of a cell wins) and the header
-    cells of tool columns added for them."""
-    cols = target_columns(outcome.loaded)
-    header_row = outcome.loaded.tasks.header.row
-    writes: list[CellWrite] = []
-    widths: dict[int, float] = {}
-    for key in dict.fromkeys(c.target for c in changes):
-        col = cols[key]
-        if col.new:
-            writes.append(CellWrite(header_row, col.col, col.header, "header"))
-            widths[col.col] = TARGETS[key][1]
-    for c in changes:
-        # the clerk's cell keeps its borders and font ("keep"); a new cell wraps its text
-        value = c.new
-        if isinstance(value, date):
-            style = "keep+date"
-        else:
-            style = "keep+wrap+quote" if str(value).startswith(_FORMULA_START) else "keep+wrap"
-        writes.append(CellWrite(c.task.row, cols[c.target].col, value, style))
-    return writes, widths
-
-
-def apply_changes(path: Path, outcome: Outcome, changes: list[Change], entries: list[Entry]) -> Path | None:
-    """Write the changes and their 反馈记录 rows: lossless, backed up, checked, atomic. Returns
-    the backup (None when there was nothing to write)."""
-    from ..reading.reader import ZIP_DAMAGE
-    from ..workbook_io import backup, check_unchanged, ensure_writable, replace_atomically, temp_path
-
-    if not changes:
-        return None
-    loaded = outcome.loaded
-    ensure_writable(path)
-    check_unchanged(path, loaded.fingerprint)
-    writes, widths = ledger_writes(outcome, changes)
-    _, layout = read_record(loaded.book)
-    owned, more = {}, {}
-    if layout is None:
-        owned[FEEDBACK_SHEET] = record_table(entries)
-    else:
-        more[layout.sheet] = record_writes(entries, layout)
-    tmp = temp_path(path)
-    try:
-        patch_workbook(path, tmp, loaded.tasks.sheet.name, writes, column_widths=widths, owned_sheets=owned,
-                       more_sheets=more)
-        saved = backup(path, int(loaded.params.int("备份份数")))
-        check_unchanged(path, loaded.fingerprint)
-        replace_atomically(tmp, path)
-    except PatchError as exc:
-        raise LedgerError(f"写入台账失败：{exc}。台账未被修改。") from exc
-    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
-        raise LedgerError(f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：台账未被修改。"
-                          f"请用 Excel/WPS 打开后“另存为”新文件，或用 ledger restore 从备份恢复。") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return saved

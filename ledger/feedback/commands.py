@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..core.errors import LedgerError, Problem, quote
 from ..pipeline import config_error, evaluate_all, load
-from .collect import FormResult, apply_changes, check_forms
+from .collect import FormResult, check_forms
+from .write import apply_changes
 from .forms import FOLDER, unit_forms, write_forms
 from .returns import find_files, read_form
 
