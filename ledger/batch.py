@@ -41,7 +41,7 @@ def _fatal(exc: LedgerError) -> RunReport:
 
 
 def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run: bool = False,
-               templates: Path | None = None) -> RunReport:
+               templates: Path | None = None, forms: bool = False) -> RunReport:
     """The weekly batch: evaluate every row, render the documents, write status columns and the
     log (the commit point), then publish the documents. See `outputs` for why in that order.
     Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars).
@@ -79,10 +79,19 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
     files = publish(staging, out_dir)
+    if forms:      # after the commit: the forms show the notices just issued; a rerun rewrites them
+        files += _write_forms(outcome, out_dir)
     summary = summarize(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
     text = summary.text()
     (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
     return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True, summary=summary)
+
+
+def _write_forms(outcome: Outcome, out_dir: Path) -> list[Path]:
+    """`ledger run --forms`: the units' 反馈表 in the run's output folder (SPEC §5)."""
+    from .feedback.forms import FOLDER, write_forms
+
+    return [out_dir / FOLDER] if write_forms(outcome, out_dir / FOLDER) else []
 
 
 def report_period(path: Path, period_text: str, out_root: Path | None, run_date: date,

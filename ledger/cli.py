@@ -8,6 +8,8 @@
     ledger report 台账.xlsx --period 2026Q3    通报 for a month / quarter / half / year
     ledger shortcut 台账.xlsx [--out DIR]      desktop launcher for the weekly run
     ledger holidays 台账.xlsx [--import 通知.txt]  calendar sources per year / import a new schedule
+    ledger forms 台账.xlsx [--date D] [--out DIR]            反馈表 for the units with open tasks
+    ledger collect 台账.xlsx 文件或文件夹… [--apply]           returned 反馈表 into the ledger
 
 Heavy libraries are imported inside the commands so `ledger --help` starts fast.
 """
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", type=Path, default=None, help=OUT_HELP)
     sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
     _holidays_parser(sub)
+    _feedback_commands(sub)
     return p
 
 
@@ -111,6 +114,31 @@ def _holidays(args: argparse.Namespace, today: date) -> int:
              for name in args.notices]
     print(report_text(args.workbook, import_notice(args.workbook, texts, today)))
     return 0
+
+
+def _feedback_commands(sub) -> None:
+    """`forms` and `collect`: the units' feedback (SPEC §5)."""
+    fm = sub.add_parser("forms", help="为有未办结任务的牵头单位各生成一份反馈表",
+                        description="为每个有未办结任务的牵头单位生成一份反馈表（.xlsx），发给单位填写进展、办结日期和延期申请。")
+    fm.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    fm.add_argument("--date", type=_date, default=None, help="表日期（默认今天），如 2026-11-23")
+    fm.add_argument("--out", type=Path, default=None, help=OUT_HELP)
+    co = sub.add_parser("collect", help="收回反馈表：显示（加 --apply 写入）各单位反馈的进展、办结日期和延期申请",
+                        description="读取收回的反馈表（文件名不限，可给文件夹），列出将对台账做的更改；加 --apply 写入台账并记入“反馈记录”。")
+    co.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
+    co.add_argument("returns", type=Path, nargs="+", help="收回的反馈表文件，或存放它们的文件夹")
+    co.add_argument("--apply", action="store_true", help="写入台账（写入前自动备份）；不加时只预览")
+    co.add_argument("--date", type=_date, default=None, help="收集日期（默认今天），用于判断办结日期是否晚于今天")
+    sub.choices["run"].add_argument("--forms", action="store_true",
+                                    help="同时为有未办结任务的牵头单位生成反馈表（在输出文件夹的“反馈表”中）")
+
+
+def _feedback(args: argparse.Namespace, today: date):
+    from .feedback.commands import collect, make_forms
+
+    if args.command == "forms":
+        return make_forms(args.workbook, args.date or today, args.out)
+    return collect(args.workbook, args.returns, args.date or today, args.apply)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -144,11 +172,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "holidays":
             return _holidays(args, today)
-        if args.command == "run":
+        if args.command in ("forms", "collect"):
+            report = _feedback(args, today)
+        elif args.command == "run":
             from .batch import run_weekly
 
             with _progress(args):
-                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates)
+                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates,
+                                    forms=args.forms)
         elif args.command == "report":
             from .batch import report_period
 

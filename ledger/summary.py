@@ -111,6 +111,7 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     from .writeback import renamed_columns      # said once: on the run that creates such a column
 
     lines += [f"  {s}。" for s in renamed_columns(outcome)]
+    lines += _feedback_lines(outcome)
     tail: list[str] = []
     if mode == "run":
         tail.append(f"已写回台账“{name}”（运行前的备份：{backup}）")
@@ -184,6 +185,14 @@ def understood_lines(outcome: Outcome) -> list[str]:
         if sh["sections"]:
             lines.append("  分类标题：" + "；".join(f"第{x['row']}行“{x['text']}”" for x in sh["sections"]))
     return lines
+
+
+def _feedback_lines(outcome: Outcome) -> list[str]:
+    """Forms collected since the previous run, extension requests awaiting approval (SPEC §5)."""
+    from .feedback.status import feedback_lines
+    from .outputs import previous_run_date
+
+    return feedback_lines(outcome, previous_run_date(outcome))
 
 
 def fatal_text(exc: LedgerError) -> str:

@@ -56,7 +56,7 @@ def test_every_help_page_is_chinese(argv, capsys):
 @pytest.mark.parametrize("argv, message", [
     ([], "ledger：错误：缺少必须填写的参数：命令（可加 -h 查看用法）"),
     (["runn"], "ledger：错误：没有“runn”这个命令，可用的命令：“init”、“run”、“reprint”、“report”、“restore”、"
-               "“check”、“shortcut”、“holidays”"),
+               "“check”、“shortcut”、“holidays”、“forms”、“collect”"),
     (["run"], "ledger run：错误：缺少必须填写的参数：台账.xlsx（可加 -h 查看用法）"),
     (["run", "a.xlsx", "--bogus"], "ledger：错误：无法识别的参数：--bogus（可加 -h 查看用法）"),
     (["run", "a.xlsx", "--date"], "ledger run：错误：参数 --date 后面需要填写一个值"),

@@ -459,3 +459,13 @@ def test_check_says_the_log_is_cut_before_the_weekly_run_does(tmp_path):
     r = check_workbook(book, date(2026, 11, 30))
     assert r.exit_code == 2
     assert "督办记录可能被删除或删减" in r.text
+
+
+@pytest.mark.parametrize("progress, verify", [
+    ("已完成", True), ("项目已完成验收", True), ("已完成。", True),
+    ("已完成前期调研", False), ("已完成方案设计，正在招标", False), ("已完成，待验收", False)])
+def test_progress_that_reports_a_stage_done_does_not_hold_the_notices(tmp_path, progress, verify):
+    """待核实办结 holds every notice: only text that reports the whole task done may put a row there."""
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19), 办理进展=progress)])
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert (r.outcome.evaluations[0].state, issued(r)) == (("待核实办结", []) if verify else ("逾期", [("T1", "黄")]))

@@ -373,6 +373,29 @@ def test_formula_like_text_stays_text(tmp_path, engine):
     assert b"<f>" not in parts(out)["xl/worksheets/sheet1.xml"]
 
 
+def test_keep_writes_keep_the_format_of_the_cell_they_replace(tmp_path, engine):
+    """A unit's answer written into the clerk's own columns (进展情况, 办结日期) keeps that cell's
+    font and fill; a date gets a date format only when the cell shows none; quote is added; a
+    cell that did not exist gets the rest of the style key."""
+    rows = ('<row r="1"><c r="A1" s="2" t="inlineStr"><is><t>旧进展</t></is></c><c r="B1" s="1"/>'
+            '<c r="C1" s="2"/><c r="D1" s="2"/></row>')
+    src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet(rows, dimension="A1:D1"))])
+    out = tmp_path / "o.xlsx"
+    day = dt.date(2026, 11, 20)
+    patch_workbook(src, out, "S", [CellWrite(1, 1, "新进展", "keep+wrap"), CellWrite(1, 2, day, "keep"),
+                                   CellWrite(1, 3, day, "keep"), CellWrite(1, 4, "=1+1", "keep+wrap+quote"),
+                                   CellWrite(1, 5, "无旧格", "keep+wrap")])
+    ws = openpyxl.load_workbook(out)["S"]
+    a, b, c, d, e = (ws.cell(1, i) for i in range(1, 6))
+    assert a.value == "新进展" and a.font.b and a.fill.fgColor.rgb == "FFDDEBF7" and not a.alignment.wrap_text
+    assert cell_xml(parts(out)["xl/worksheets/sheet1.xml"], "A1").get("s") == "2"
+    assert as_date(b.value) == day and b.number_format == "yyyy/m/d;@"          # its own date format
+    assert as_date(c.value) == day and c.number_format == "yyyy-mm-dd" and c.font.b
+    assert c.fill.fgColor.rgb == "FFDDEBF7"
+    assert (d.value, d.data_type, d.quotePrefix, d.font.b) == ("=1+1", "s", True, True)
+    assert e.value == "无旧格" and e.alignment.wrap_text and not e.font.b
+
+
 def test_illegal_xml_characters_and_long_text(tmp_path, engine):
     src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet('<row r="1"><c r="A1"><v>1</v></c></row>'))])
     out = tmp_path / "o.xlsx"

@@ -105,14 +105,18 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
 
 
 _DONE = re.compile(r"^(?:该?(?:任务|事项|项目|工作))?(?:已经?|均已|全部|已全部|已全面|已按期|已按时)?(?:完成|办结)")
+# what may follow the completion word: nothing, punctuation, or words that complete the whole task
+# (``已完成验收``, ``已完成整改``); ``已完成前期调研`` reports a stage done, not the task
+_DONE_TAIL = re.compile(r"^(?:$|[，,。.；;！!、（(\s]|验收|整改|办理|建设|任务|目标|全部|各项|并|且|，)")
 _NOT_DONE = re.compile(r"未|尚|基本完成|正在|部分|待|拟|将|计划|力争|预计|\d+\s*[%％]|百分之|完成率|进度|推进中|进行中|没有|反弹|仍")
 
 
 def says_done(progress: str) -> bool:
     """办理进展 text that opens by reporting the task done (``已完成``, ``已办结``, ``完成``,
     ``项目已完成验收``), but not ``未完成``, ``基本完成``, ``正在推进``, ``已完成60%``, nor a part of
-    it done (``场地围挡已完成，占道摊点清理后反弹``)."""
-    return bool(progress) and bool(_DONE.search(progress)) and not _NOT_DONE.search(progress)
+    it done (``场地围挡已完成，占道摊点清理后反弹``, ``已完成前期调研``)."""
+    m = _DONE.search(progress or "")
+    return bool(m) and bool(_DONE_TAIL.match(progress[m.end():])) and not _NOT_DONE.search(progress)
 
 
 def _without_notice(task: Task, deadline: Deadline, problems: list[Problem], level: str | None, T: date,

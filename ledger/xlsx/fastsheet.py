@@ -21,7 +21,7 @@ from .cells import column_index, column_letter
 from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
 from .package import _PartWriter
 from .sheet import _new_spans, _SheetPatch
-from .styles import CellRenderer
+from .styles import CellRenderer, is_kept
 from .types import _RowWrites
 from .xml import MAIN_NS
 
@@ -43,6 +43,7 @@ _CELL_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?([0-9]+)["']""")
 _SPANS = re.compile(rb"""\sspans\s*=\s*["']([^"']*)["']""")
 _UNUSUAL = re.compile(rb"<[!?]")           # comments, CDATA, processing instructions
 _CELL_OPEN = re.compile(rb"<c[\s/>]")
+_CELL_S = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
 _CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"')
 _CELL_NEXT = frozenset(b" \t\r\n/>")
 
@@ -174,7 +175,8 @@ class _FastSheet:
             if row is not None and row[0] == rnum:
                 if row[1] > cursor:
                     add(view[cursor:row[1]])
-                self._patch_row(row, cells, view, out)
+                keeps = {w.col: w for w in ws if w.style and "keep" in w.style and is_kept(w.style)}
+                self._patch_row(row, cells, view, out, keeps)
                 cursor = row[4]
                 row = next(rows, None)
             else:
@@ -249,15 +251,16 @@ class _FastSheet:
         return b
 
     def _patch_row(self, row: tuple[int, int, int, int, int], cells: list[tuple[int, bytes]],
-                   view: memoryview, out: _PartWriter) -> None:
-        """Add the row, with the new cells merged in, to `out`."""
+                   view: memoryview, out: _PartWriter, keeps: Mapping[int, object] | None = None) -> None:
+        """Add the row, with the new cells merged in, to `out`. `keeps`: column → write whose
+        cell keeps the format of the cell it replaces."""
         data = self.data
-        _, start, tag_end, inner_end, end = row
+        rnum, start, tag_end, inner_end, end = row
         tag = data[start:tag_end]
         cols = [c for c, _ in cells]
         tail: list[tuple[int, int, int]] = []
         front_end = inner_end
-        quick = self._quick_region(row, cols)
+        quick = None if keeps else self._quick_region(row, cols)
         if quick is not None:
             front_end = quick
         elif inner_end >= 0:
@@ -297,6 +300,11 @@ class _FastSheet:
                 if _FORMULA_TAG.search(old):
                     m = _CELL_R.search(old)
                     self.formula_refs.add((m.group(1) + m.group(2)).decode().upper())
+                if keeps and col in keeps:
+                    w = keeps[col]
+                    s = _CELL_S.search(_CELL_RE.match(old).group(1))
+                    new = (b'<c r="' + self.letter_bytes(col) + b'%d"' % rnum
+                           + self.cells.kept_body_bytes(w.value, w.style, s.group(1).decode() if s else None))
                 ti += 1
             pieces.append(new)
         pieces.extend(data[s:e] for _, s, e in tail[ti:])

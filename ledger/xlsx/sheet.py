@@ -18,7 +18,7 @@ from lxml import etree
 
 from .cells import column_index, column_letter
 from .formulas import _GROUP_HINTS, _check_formula_groups, _group_formula
-from .styles import CellRenderer
+from .styles import CellRenderer, is_kept
 from .types import PatchError, _RowWrites
 from .xml import _children, _int, _local, _parse, _parser, _serialize, _split_range
 
@@ -124,12 +124,13 @@ class _SheetPatch:
                 else:
                     self.sheet_data.append(new_row)
                 continue
-            self._merge_row(row_el, rnum, [w.col for w in ws], list(new_row))
+            self._merge_row(row_el, rnum, [w.col for w in ws], list(new_row),
+                            {w.col: w for w in ws if w.style and is_kept(w.style)})
         self.update_dimension(writes)
         self.widen_auto_filter(writes)
 
     def _merge_row(self, row_el: etree._Element, rnum: int, cols: list[int],
-                   cells: list[etree._Element]) -> None:
+                   cells: list[etree._Element], keeps: dict | None = None) -> None:
         min_col = cols[0]
         idx: dict[int, etree._Element] = {}
         before = None
@@ -139,7 +140,7 @@ class _SheetPatch:
             ref = c.get("r")
             if ref is None:
                 self._number_cells(row_el, rnum)
-                return self._merge_row(row_el, rnum, cols, cells)
+                return self._merge_row(row_el, rnum, cols, cells, keeps)
             col = self._col_of(ref)
             if col < min_col:
                 before = c
@@ -155,6 +156,9 @@ class _SheetPatch:
                 old = idx[col]
                 if old.find(self.F) is not None:
                     self.formula_refs.add(old.get("r").replace("$", "").upper())
+                if keeps and col in keeps and old.get("s") is not None:   # keep the clerk's format
+                    w = keeps[col]
+                    new.set("s", str(self.cells.kept_xf(w.value, w.style, old.get("s"))))
                 row_el.replace(old, new)
                 j += 1
             elif last is not None:

@@ -23,6 +23,10 @@ Style keys (combine with ``+``, e.g. ``"fill_红+wrap"``):
 ``fill_逾期`` / ``fill_数据有误``  pale red / orange fill of the 当前状态 cell
 ``wrap``   wrap text, top aligned
 ``quote``  quotePrefix: Excel/WPS keep text such as ``=1+1`` as text even after the cell is edited
+``keep``   the cell is the clerk's (e.g. 进展情况 filled from a unit's 反馈表): the engines keep the
+           format of the cell being replaced — borders, font, fill, alignment — adding only what
+           the value needs (a date format when the cell has none, ``quote``); other keys are used
+           only when there was no cell
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ from lxml import etree
 DATE_FORMAT = "yyyy-mm-dd"
 FILL_COLORS = {"蓝": "FF9BC2E6", "黄": "FFFFE699", "红": "FFFF7C80",
                "逾期": "FFFFC7CE", "数据有误": "FFF8CBAD"}       # state cells a clerk must see
+KEEP = "keep"
+_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(50, 59)})
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 HEADER_FILL = "FFD9D9D9"
 FIRST_CUSTOM_NUMFMT = 164
 
@@ -73,6 +80,8 @@ def _spec_for(key: str) -> _Spec:
             spec.alignment.update(vertical="top", wrapText="1")
         elif part == "quote":
             spec.quote = True
+        elif part == KEEP:
+            pass
         else:
             raise ValueError(f"unknown style key {part!r} in {key!r}")
     return spec
@@ -111,6 +120,48 @@ class StyleBook:
         if key not in self._memo:
             self._memo[key] = self._resolve(_spec_for(key))
         return self._memo[key]
+
+    def kept(self, base: str, key: str | None) -> int:
+        """The ``s`` index for a cell that keeps format ``base`` (its old ``s``), with what `key`
+        needs for the value: a date format unless the base already shows dates, quotePrefix."""
+        memo = f"{base}|{key}"
+        if memo in self._memo:
+            return self._memo[memo]
+        items = self._items(self._container("cellXfs"), "xf")
+        try:
+            xf = copy.deepcopy(items[int(base)])
+        except (ValueError, IndexError):
+            return self.xf(key) if key else 0
+        xf.tail = None
+        spec = _spec_for(key) if key else _Spec()
+        if spec.numfmt and not self._shows_dates(xf.get("numFmtId", "0")):
+            xf.set("numFmtId", str(self._numfmt_id(spec.numfmt)))
+            xf.set("applyNumberFormat", "1")
+        if spec.quote:
+            xf.set("quotePrefix", "1")
+        want = self._xf_identity(xf)
+        index = next((i for i, existing in enumerate(items) if self._xf_identity(existing) == want), None)
+        if index is None:
+            items[-1].addnext(xf)
+            items[-1].getparent().set("count", str(len(items) + 1))
+            self.changed = True
+            index = len(items)
+        self._memo[memo] = index
+        return index
+
+    def _shows_dates(self, numfmt_id: str) -> bool:
+        try:
+            nid = int(numfmt_id)
+        except ValueError:
+            return False
+        if nid in _BUILTIN_DATE_FORMATS:
+            return True
+        container = self.root.find(self._q("numFmts"))
+        for nf in self._items(container, "numFmt") if container is not None else ():
+            if nf.get("numFmtId") == str(nid):
+                code = _FORMAT_NOISE.sub("", nf.get("formatCode") or "")
+                return bool(re.search(r"[ydYD年日]", code))
+        return False
 
     # -- helpers -------------------------------------------------------------------------
     def _q(self, name: str) -> str:
@@ -366,6 +417,23 @@ class CellRenderer:
         body = self._memo[key] = self._render(value, style)
         return body
 
+    def kept_xf(self, value, style: str, old_s: str) -> int:
+        """The ``s`` of a ``keep`` write over an existing cell whose ``s`` was `old_s`."""
+        key = "+".join(p for p in style.split("+") if p.strip() != KEEP) or None
+        if isinstance(value, dt.date) and excel_serial(value, self.date1904) is not None:
+            key = f"{key}+date" if key else "date"
+        return self.book.kept(old_s, key)
+
+    def kept_body_bytes(self, value, style: str, old_s: str | None) -> bytes:
+        """body() of a ``keep`` write over an existing cell whose ``s`` was `old_s` (None: none)."""
+        if old_s is None:
+            return self.body_bytes(value, style)
+        xf = self.kept_xf(value, style, old_s)
+        if isinstance(value, dt.date) and excel_serial(value, self.date1904) is not None:
+            value = excel_serial(value, self.date1904)     # the number, shown by the kept format
+        return (f' s="{xf}"' + self.body(value, None)).encode("utf-8")
+
+
     def _render(self, value, style: str | None) -> str:
         if isinstance(value, dt.date):
             serial = excel_serial(value, self.date1904)
@@ -385,3 +453,8 @@ class CellRenderer:
         text = value if isinstance(value, str) else str(value)
         space = ' xml:space="preserve"' if _needs_preserve(text) else ""
         return f'{s} t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>'
+
+
+def is_kept(style: str | None) -> bool:
+    """Whether a write asks to keep the format of the cell it replaces (style key ``keep``)."""
+    return bool(style) and KEEP in (p.strip() for p in style.split("+"))
