@@ -226,7 +226,7 @@ def test_windows_bundle_holds_only_windows_wheels_that_pip_resolves_offline(wind
         zf.extractall(tmp_path)
     top = windows_bundle.stem
     assert {f"{top}/安装.cmd", f"{top}/卸载.cmd", f"{top}/使用说明.txt",
-            f"{top}/安装文件/remove_shortcuts.py"} <= set(names)
+            f"{top}/packages/remove_shortcuts.py"} <= set(names)
     wheels = [n.rsplit("/", 1)[1] for n in names if n.endswith(".whl")]
     cp = "cp" + PYTHON.replace(".", "")
     for wheel in wheels:
@@ -236,7 +236,7 @@ def test_windows_bundle_holds_only_windows_wheels_that_pip_resolves_offline(wind
     assert any(w.startswith("ledger-") and w.endswith("-py3-none-any.whl") for w in wheels)
     assert any(w.startswith(("numpy-", "lxml-")) for w in wheels)
     # pip itself, offline and for Windows, finds everything the program needs in the bundle
-    folder = tmp_path / top / "安装文件" / "wheels"
+    folder = tmp_path / top / "packages"
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-index",
                            "--find-links", str(folder), "--only-binary=:all:", "--platform=win_amd64",
                            f"--python-version={PYTHON}", "--implementation=cp", "--target", str(tmp_path / "t"),
@@ -287,7 +287,7 @@ def test_every_path_in_windows_scripts_is_quoted_and_never_passed_through_call(n
 def test_install_cmd_installs_only_from_the_bundle_into_local_appdata():
     lines = _code_lines("安装.cmd")
     assert 'set "APP=%LOCALAPPDATA%\\督办台账"' in lines
-    assert 'set "WHEELS=%~dp0安装文件\\wheels"' in lines
+    assert 'set "WHEELS=%~dp0packages"' in lines
     assert 'set "PIP_CONFIG_FILE=nul"' in lines                # os.devnull on Windows: no pip.ini
     pip = [t for t in lines if " install " in t]
     pip_run = '"%VPY%" "%WHEELS%\\pip-26.3-py3-none-any.whl\\pip" install --no-index --find-links "%WHEELS%" '
@@ -403,3 +403,23 @@ def test_a_pure_python_sdist_only_dependency_is_built_into_a_wheel(tmp_path, mon
     names = sorted(p.name for p in wheels.iterdir())
     assert names[0].startswith("defusedxml-") and names[1] == "ledger_sdist_only_probe-1.0-py3-none-any.whl"
     assert len(names) == 2
+
+
+# --- Startup of the launcher's `ledger run` --------------------------------------------------------
+
+def test_first_progress_line_of_a_weekly_run_comes_before_any_heavy_import(tmp_path):
+    """What the launcher runs: the first progress line must not wait for pandas, matplotlib,
+    openpyxl or docxtpl. -X importtime writes each import to stderr as it happens, so the order of
+    stderr lines shows what was imported before the clerk saw anything (timing-independent)."""
+    workbook = tmp_path / "台账.xlsx"
+    shutil.copy2(ROOT / "fixtures" / "示例台账.xlsx", workbook)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ledger.cli", "run", str(workbook),
+                           "--date", "2026-11-23", "--out", str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT, stdin=subprocess.DEVNULL)
+    lines = done.stderr.splitlines()
+    first = next(i for i, t in enumerate(lines) if not t.startswith("import time:"))
+    assert "读取台账" in lines[first]
+    before = [t.rsplit("|", 1)[1].strip() for t in lines[:first] if "|" in t]
+    heavy = ("pandas", "matplotlib", "openpyxl", "docxtpl", "docx", "numpy", "jinja2")
+    assert [m for m in before if m.split(".")[0] in heavy] == []
+    assert done.returncode == 1                              # the sample's 3 rows of bad data

@@ -35,7 +35,9 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "bundle"
 APP_NAME = "督办台账"
-FILES_DIR = "安装文件"   # the bundle's folder for wheels and the helper, beside the scripts
+# The bundle's folder for the wheels and the uninstall helper, beside the scripts. ASCII, unlike
+# the scripts' names: were an unzip tool to garble Chinese names, the scripts still find it.
+FILES_DIR = "packages"
 DEFAULT_PYTHON = "3.12"
 MIN_PYTHON = (3, 11)
 
@@ -80,9 +82,13 @@ def build_bundle(platform: str, pythons: list[str], out_dir: Path, *, root: Path
     folder = f"{APP_NAME}-{version}-{platform}"
     with tempfile.TemporaryDirectory(prefix="bundle-") as tmp:
         stage = Path(tmp) / folder
-        wheels = stage / FILES_DIR / "wheels"
+        wheels = stage / FILES_DIR
         wheels.mkdir(parents=True)
-        _pip("wheel", "--no-deps", "--wheel-dir", str(wheels), str(root))
+        # From a clean copy: setuptools' build/ folder in the checkout can hold modules since moved
+        source = Path(tmp) / "source"
+        shutil.copytree(root, source, ignore=shutil.ignore_patterns(
+            ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "reports", ".venv"))
+        _pip("wheel", "--no-deps", "--wheel-dir", str(wheels), str(source))
         for py in pythons:
             download_wheels(dependencies + ["pip"], wheels, platform, py)
         check_wheels(wheels, platform, pythons)

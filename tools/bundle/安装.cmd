@@ -13,7 +13,7 @@ rem is not a console, so nothing waits for an answer then.
 title @APP@ 安装
 set "VERSIONS=@PYTHONS@"
 set "HERE=%~dp0"
-set "WHEELS=%~dp0@FILES@\wheels"
+set "WHEELS=%~dp0@FILES@"
 set "LEDGER=%~1"
 set "PYTHONPATH="
 set "PYTHONHOME="

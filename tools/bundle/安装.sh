@@ -11,7 +11,7 @@ VERSIONS="@PYTHONS@"
 HERE=${0%/*}
 [ "$HERE" = "$0" ] && HERE=.
 HERE=$(cd "$HERE" && pwd) || exit 1
-WHEELS=$HERE/@FILES@/wheels
+WHEELS=$HERE/@FILES@
 case ${XDG_DATA_HOME:-} in
   /*) APP=$XDG_DATA_HOME/@APP@ ;;
   *) APP=$HOME/.local/share/@APP@ ;;
