@@ -139,19 +139,34 @@ def test_linux_bundle_installs_offline_runs_from_the_launcher_and_uninstalls(lin
                            capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(app))                       # the bundled wheel, not this checkout
 
-    # 2. The clerk's ledger, in a folder with Chinese and spaces, made with `ledger init`.
-    ledger = tmp_path / "督查 室" / "台账 2026.xlsx"
-    subprocess.run([str(python), "-m", "ledger.cli", "init", str(ledger)], env=env, check=True, cwd=tmp_path,
-                   capture_output=True, stdin=subprocess.DEVNULL)
-
-    # 3. Running the installer again with the ledger upgrades in place and makes the launcher.
+    # 2. Again with a ledger that does not exist yet, nobody at the terminal: upgrades in place,
+    #    creates no ledger and no launcher, and does not wait for an answer.
+    ledger = tmp_path / "督查 室" / "台账 2026.xlsx"            # Chinese and spaces in the path
     again = subprocess.run(["sh", str(installer), str(ledger)], env=env, stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"正在升级已安装的督办台账：{app}" in again.stdout
+    assert f"找不到台账“{ledger}”，未创建桌面快捷方式。" in again.stdout
+    assert not ledger.parent.exists() and list(desktop.iterdir()) == []
+
+    # 3. The clerk at a terminal answers y: the installer makes the ledger with `ledger init` and
+    #    puts the launcher on the Desktop.
+    import pty  # POSIX only, like this test
+
+    master, terminal = pty.openpty()
+    os.write(master, b"y\n")
+    try:
+        third = subprocess.run(["sh", str(installer), str(ledger)], env=env, stdin=terminal, capture_output=True,
+                               text=True, timeout=300, cwd=tmp_path)
+    finally:
+        os.close(terminal)
+        os.close(master)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert f"找不到台账“{ledger}”。输入 y 并回车，在这个位置新建台账；直接回车跳过：" in third.stdout
+    assert f"已新建督办台账“{ledger}”" in third.stdout
     launcher = desktop / "督办台账每周运行（台账 2026）.desktop"
     assert sorted(p.name for p in desktop.iterdir()) == [launcher.name]
-    assert f"已创建桌面快捷方式：{launcher}" in again.stdout
+    assert f"已创建桌面快捷方式：{launcher}" in third.stdout
 
     # 4. Double-click: the launcher's own command line, in its own working folder.
     entry = launcher.read_text(encoding="utf-8")
@@ -328,24 +343,54 @@ def _wine() -> str | None:
         (p for p in ("/usr/lib/wine/wine64", "/usr/lib/wine/wine") if os.path.exists(p)), None)
 
 
-@pytest.mark.skipif(_wine() is None, reason="Wine is not installed: 安装.cmd is checked as text only")
-def test_install_cmd_under_wine_cmd_stops_without_python_and_changes_nothing(tmp_path):
+@pytest.fixture(scope="module")
+def wine(tmp_path_factory) -> tuple[str, Path]:
+    """Wine's cmd.exe with a fresh prefix (its C:\\users\\<name>\\AppData\\Local is LOCALAPPDATA)."""
+    wine = _wine()
+    if wine is None:
+        pytest.skip("Wine is not installed: the .cmd scripts are checked as text only")
+    prefix = tmp_path_factory.mktemp("wine") / "prefix"
+    env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all")
+    # create the prefix and wait until Wine has finished setting it up
+    subprocess.run([wine, "cmd", "/c", "exit"], env=env, capture_output=True, timeout=180, stdin=subprocess.DEVNULL)
+    server = next((str(p) for p in (Path(wine).with_name("wineserver64"), Path(wine).with_name("wineserver"))
+                   if p.exists()), None) or shutil.which("wineserver")
+    if server:
+        subprocess.run([server, "-w"], env=env, timeout=180, check=False)
+    return wine, prefix
+
+
+def _wine_cmd(wine, folder: Path, script: str, path_dir: Path | None = None) -> tuple[int, str]:
+    (folder / script).write_bytes(_render(script))
+    env = dict(os.environ, WINEPREFIX=str(wine[1]), WINEDEBUG="-all")
+    if path_dir is not None:
+        env["WINEPATH"] = "Z:" + str(path_dir).replace("/", "\\")
+    done = subprocess.run([wine[0], "cmd", "/c", script], cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=180)
+    return done.returncode, done.stdout.decode("utf-8", "replace")
+
+
+def _local_appdata(wine) -> Path:
+    return next((wine[1] / "drive_c" / "users").glob("*/AppData/Local"))
+
+
+def test_install_cmd_under_wine_cmd_stops_without_python_and_changes_nothing(wine, tmp_path):
     """Wine 8's cmd.exe decodes batch files with the OEM code page whatever chcp says, so the
     Chinese text comes out garbled here; the control flow (probing py/python/python3 with for /f,
     the version check, stopping before anything is created) is what this run shows."""
-    (tmp_path / "安装.cmd").write_bytes(_render("安装.cmd"))
     fake = tmp_path / "fake"
     fake.mkdir()
     (fake / "python.bat").write_bytes(b"@echo 3 10 C:\\fake\\python.exe\r\n")  # an old Python on PATH
-    env = dict(os.environ, WINEPREFIX=str(tmp_path / "prefix"), WINEDEBUG="-all",
-               WINEPATH="Z:" + str(fake).replace("/", "\\"))
-    done = subprocess.run([_wine(), "cmd", "/c", "安装.cmd"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, timeout=180)
-    out = done.stdout.decode("utf-8", "replace")
-    assert done.returncode == 1, out
+    code, out = _wine_cmd(wine, tmp_path, "安装.cmd", fake)
+    assert code == 1, out
     assert "Python 3.12" in out and "Python 3.10" in out and "https://www.python.org/downloads/windows/" in out
-    local = next((tmp_path / "prefix" / "drive_c" / "users").glob("*/AppData/Local"))
-    assert sorted(p.name for p in local.iterdir()) == ["Microsoft"]    # what a new Wine prefix holds
+    assert sorted(p.name for p in _local_appdata(wine).iterdir()) == ["Microsoft"]   # as in a new prefix
+
+
+def test_uninstall_cmd_under_wine_cmd_without_an_installation_removes_nothing(wine, tmp_path):
+    code, out = _wine_cmd(wine, tmp_path, "卸载.cmd")
+    assert code == 0, out
+    assert sorted(p.name for p in _local_appdata(wine).iterdir()) == ["Microsoft"]
 
 
 # --- The build's own checks -----------------------------------------------------------------------
