@@ -202,6 +202,8 @@ def test_linux_bundle_installs_offline_runs_from_the_launcher_and_uninstalls(lin
 def _run_installer_without(tmp_path: Path, stub_version: str | None) -> subprocess.CompletedProcess:
     script = tmp_path / "安装.sh"
     script.write_bytes(_render("安装.sh"))
+    (tmp_path / "packages").mkdir()
+    (tmp_path / "packages" / "pip-26.3-py3-none-any.whl").write_bytes(b"")
     bindir = tmp_path / "bin"
     bindir.mkdir()
     if stub_version:
@@ -224,6 +226,17 @@ def test_linux_installer_without_python_names_what_to_install_and_changes_nothin
         "  或请本单位信息中心按 https://www.python.org/downloads/ 安装 Python 3.12。",
     ]
     assert list((tmp_path / "home").iterdir()) == []
+
+
+def test_linux_installer_run_without_its_packages_folder_says_to_unzip_first(tmp_path):
+    script = tmp_path / "安装.sh"
+    script.write_bytes(_render("安装.sh"))
+    done = subprocess.run(["/bin/sh", str(script)], env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert done.stdout == (f"找不到安装文件（{tmp_path}/packages），未做任何改动："
+                           "请先把压缩包完整解压，再运行解压出的 安装.sh。\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["安装.sh"]
 
 
 def test_linux_installer_with_the_wrong_python_says_which_one_it_found(tmp_path):
@@ -316,6 +329,8 @@ def test_install_cmd_installs_only_from_the_bundle_into_local_appdata():
     assert probes == ["for %%V in (%VERSIONS%) do if not defined PY call :probe py -%%V",
                       "if not defined PY call :probe py -3", "if not defined PY call :probe python",
                       "if not defined PY call :probe python3"]
+    assert lines.index('if not exist "%WHEELS%\\pip-26.3-py3-none-any.whl" goto not_extracted') < \
+        lines.index("if not defined PY goto no_python")
     first_change = min(i for i, t in enumerate(lines) if "-m venv" in t or t.startswith(("mkdir", "rmdir")))
     assert lines.index("if not defined PY goto no_python") < first_change
 
@@ -360,8 +375,12 @@ def wine(tmp_path_factory) -> tuple[str, Path]:
     return wine, prefix
 
 
-def _wine_cmd(wine, folder: Path, script: str, path_dir: Path | None = None) -> tuple[int, str]:
+def _wine_cmd(wine, folder: Path, script: str, path_dir: Path | None = None, *,
+              unzipped: bool = True) -> tuple[int, str]:
     (folder / script).write_bytes(_render(script))
+    if unzipped:
+        (folder / "packages").mkdir(exist_ok=True)
+        (folder / "packages" / "pip-26.3-py3-none-any.whl").write_bytes(b"")
     env = dict(os.environ, WINEPREFIX=str(wine[1]), WINEDEBUG="-all")
     if path_dir is not None:
         env["WINEPATH"] = "Z:" + str(path_dir).replace("/", "\\")
@@ -385,6 +404,13 @@ def test_install_cmd_under_wine_cmd_stops_without_python_and_changes_nothing(win
     assert code == 1, out
     assert "Python 3.12" in out and "Python 3.10" in out and "https://www.python.org/downloads/windows/" in out
     assert sorted(p.name for p in _local_appdata(wine).iterdir()) == ["Microsoft"]   # as in a new prefix
+
+
+def test_install_cmd_under_wine_cmd_run_from_inside_the_zip_stops_at_once(wine, tmp_path):
+    code, out = _wine_cmd(wine, tmp_path, "安装.cmd", unzipped=False)
+    assert code == 1, out
+    assert "Python" not in out                              # stopped before looking for Python
+    assert sorted(p.name for p in _local_appdata(wine).iterdir()) == ["Microsoft"]
 
 
 def test_uninstall_cmd_under_wine_cmd_without_an_installation_removes_nothing(wine, tmp_path):

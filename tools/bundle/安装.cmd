@@ -17,6 +17,8 @@ set "WHEELS=%~dp0@FILES@"
 set "LEDGER=%~1"
 set "PYTHONPATH="
 set "PYTHONHOME="
+rem Double-clicked inside the zip, Explorer extracts this file alone into a temporary folder.
+if not exist "%WHEELS%\@PIP_WHEEL@" goto not_extracted
 if not defined LOCALAPPDATA goto no_appdata
 set "APP=%LOCALAPPDATA%\@APP@"
 set "VPY=%LOCALAPPDATA%\@APP@\Scripts\python.exe"
@@ -110,6 +112,11 @@ echo   从 https://www.python.org/downloads/windows/ 下载 Python @FIRST_PYTHON
 echo   安装时勾选“Add python.exe to PATH”，然后点“Install Now”（只为当前用户安装，不需要管理员权限；
 echo   如提示需要管理员权限，请取消勾选“Use admin privileges when installing py.exe”）。
 echo   内网电脑请由信息中心把该安装程序拷贝过来。
+pause
+exit /b 1
+
+:not_extracted
+echo 找不到安装文件，未做任何改动：请先在压缩包上右键选择“全部解压缩”，再双击解压出的文件夹中的“安装.cmd”。
 pause
 exit /b 1
 

@@ -41,6 +41,11 @@ probe() {
   PROBED=$("$@" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || PROBED=
 }
 
+if [ ! -f "$WHEELS/@PIP_WHEEL@" ]; then
+  echo "找不到安装文件（$WHEELS），未做任何改动：请先把压缩包完整解压，再运行解压出的 安装.sh。"
+  exit 1
+fi
+
 unset PYTHONPATH PYTHONHOME
 PY=
 FOUND=
