@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC1111  # the “” in messages are Chinese quotation marks, meant literally
 # @APP@ 卸载（Linux）。用法：sh 卸载.sh
 #
 # Removes the private environment that 安装.sh created and the Desktop launchers that run it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC1111  # the “” in messages are Chinese quotation marks, meant literally
 # @APP@ @VERSION@ 安装（Linux：统信 UOS、麒麟等）。用法：sh 安装.sh [台账.xlsx]
 #
 # Installs from the wheels beside this script into a private virtual environment in the user's
@@ -89,10 +90,10 @@ if [ -f "$APP/pyvenv.cfg" ]; then
   fi
 else
   echo "正在安装督办台账到：$APP"
-  mkdir -p "${APP%/*}" && "$PY" -m venv --without-pip "$APP" || {
+  if ! mkdir -p "${APP%/*}" || ! "$PY" -m venv --without-pip "$APP"; then
     echo "无法创建程序文件夹“$APP”：请检查该位置是否可写，或磁盘空间是否已满。"
     exit 1
-  }
+  fi
 fi
 
 echo "正在安装程序文件（约需 1 分钟，不需要联网）……"
