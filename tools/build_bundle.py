@@ -28,7 +28,6 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
@@ -148,7 +147,7 @@ def missing_requirements(wheels: Path, platform: str, python: str) -> list[str]:
     for wheel in usable:
         for text in _requires_dist(wheel):
             req = Requirement(text)
-            if req.marker is not None and not Marker(str(req.marker)).evaluate(env):
+            if req.marker is not None and not req.marker.evaluate(env):
                 continue
             versions = have.get(canonicalize_name(req.name), [])
             if not any(req.specifier.contains(v, prereleases=True) for v in versions):

@@ -146,11 +146,12 @@ pause
 exit /b 1
 
 rem probe COMMAND...: when it is a Python of this bundle's version, set PY (its python.exe) and
-rem PYVER; otherwise note what it is in FOUND. Called only with literal commands.
+rem PYVER; otherwise note what it is in FOUND. Called only with literal commands. Its input is nul:
+rem a launcher that offers to download a missing version must not wait for an unseen answer.
 :probe
 set "PROBED="
 set "PROBED_EXE="
-for /f "usebackq tokens=1,2*" %%a in (`%* -c "import sys; print(sys.version_info[0], sys.version_info[1], sys.executable)" 2^>nul`) do set "PROBED=%%a.%%b" & set "PROBED_EXE=%%c"
+for /f "usebackq tokens=1,2*" %%a in (`%* -c "import sys; print(sys.version_info[0], sys.version_info[1], sys.executable)" 2^>nul ^<nul`) do set "PROBED=%%a.%%b" & set "PROBED_EXE=%%c"
 if not defined PROBED goto :eof
 for %%V in (%VERSIONS%) do if "%%V"=="%PROBED%" set "PYVER=%%V"
 if defined PYVER set "PY=%PROBED_EXE%"

@@ -39,7 +39,7 @@ ask() {
 
 # probe COMMAND...: its Python version ("3.12") in PROBED, empty when it does not run
 probe() {
-  PROBED=$("$@" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || PROBED=
+  PROBED=$("$@" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null </dev/null) || PROBED=
 }
 
 if [ ! -f "$WHEELS/@PIP_WHEEL@" ]; then
