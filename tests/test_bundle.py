@@ -188,13 +188,20 @@ def test_linux_bundle_installs_offline_runs_from_the_launcher_and_uninstalls(lin
             "备份": _digest(ledger.parent / "台账备份")}
     assert kept["备份"]
 
+    # A launcher of another installation (another Python) for another ledger must survive the uninstall.
+    from ledger.shortcut import create_shortcut
+
+    other_ledger = tmp_path / "其他台账.xlsx"
+    shutil.copy2(ROOT / "fixtures" / "示例台账.xlsx", other_ledger)
+    other = create_shortcut(other_ledger, desktop=desktop, platform="linux", python=Path(sys.executable))
+
     # 5. Uninstall: environment and launcher go, the ledger and everything it produced stay.
     gone = subprocess.run(["sh", str(linux_bundle / "卸载.sh")], env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=120)
     assert gone.returncode == 0, gone.stdout + gone.stderr
     assert f"已删除桌面快捷方式：{launcher}" in gone.stdout
     assert not app.exists() and app.parent.is_dir()
-    assert desktop.is_dir() and list(desktop.iterdir()) == []
+    assert desktop.is_dir() and list(desktop.iterdir()) == [other]
     assert kept == {"台账": ledger.read_bytes(), "输出": _digest(ledger.parent / "督办输出"),
                     "备份": _digest(ledger.parent / "台账备份")}
 
