@@ -40,6 +40,27 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2026-11-23 的形式") from exc
 
 
+CRASH_DUMP = "ledger-错误详情.txt"
+
+
+def _crash_dump_dir(args: argparse.Namespace, today: date) -> Path:
+    """Where the clerk looks: the run's output folder when it exists (beside 运行摘要.txt), else the
+    workbook's folder, else the current one. Never a guess that could fail in turn."""
+    workbook = getattr(args, "workbook", None)
+    candidates = []
+    if isinstance(workbook, Path):
+        try:
+            from .outputs import OUT_DIR_NAME
+
+            root = getattr(args, "out", None) or workbook.parent / OUT_DIR_NAME
+            candidates.append(Path(root) / (getattr(args, "date", None) or today).isoformat())
+        except Exception:       # noqa: BLE001 — finding a folder for the report must not fail
+            pass
+        candidates.append(workbook.parent)
+    candidates.append(Path.cwd())
+    return next((c for c in candidates if c.is_dir()), Path.cwd())
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="ledger", description="督办台账：读取台账、计算应办结日期、三色督办、回写状态。")
     sub = p.add_subparsers(dest="command", metavar="命令")
@@ -222,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception:  # a bug, not bad input: say so plainly, keep the details for the maintainer
         detail = traceback.format_exc()
-        log = Path.cwd() / "ledger-错误详情.txt"
+        log = _crash_dump_dir(args, today) / CRASH_DUMP
         try:
             log.write_text(detail, encoding="utf-8")
             where = f"详细信息已保存到“{log}”"

@@ -370,3 +370,28 @@ def test_init_workbook_prints_landscape_one_page_wide_with_the_header_repeated(t
     assert width > height                                     # landscape
     assert "县人民政府督查督办事项台账" in first and "示例-6" in first   # title and every row on page 1
     assert "办理进展" in first                                 # the last column fits on the page width
+
+
+def test_a_crash_report_lands_beside_the_run_summary_never_in_the_current_folder(sample, tmp_path, monkeypatch, capsys):
+    """A bug (not bad input) leaves its details where the clerk looks: the run's output folder when
+    it exists, else the workbook's folder — not wherever the command was started (once, the
+    repository root)."""
+    import ledger.batch
+    from ledger.cli import CRASH_DUMP, main
+
+    def broken(*a, **k):
+        raise RuntimeError("boom")
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setattr(ledger.batch, "run_weekly", broken)
+    assert main(["run", str(sample), "--date", "2026-11-23"]) == 3
+    dump = sample.parent / CRASH_DUMP
+    assert dump.exists() and "RuntimeError: boom" in dump.read_text(encoding="utf-8")
+    assert f"详细信息已保存到“{dump}”" in capsys.readouterr().out
+    out = sample.parent / "督办输出" / "2026-11-23"
+    out.mkdir(parents=True)
+    assert main(["run", str(sample), "--date", "2026-11-23"]) == 3
+    assert (out / CRASH_DUMP).exists()
+    assert not (elsewhere / CRASH_DUMP).exists()
