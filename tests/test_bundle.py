@@ -171,8 +171,8 @@ def test_linux_bundle_installs_offline_runs_from_the_launcher_and_uninstalls(lin
     # 4. Double-click: the launcher's own command line, in its own working folder.
     entry = launcher.read_text(encoding="utf-8")
     argv = _desktop_exec(entry)
-    assert argv[4:] == [str(python), "-m", "ledger.cli", "run", str(ledger), "--out",
-                        str(ledger.parent / "督办输出"), "--open"]
+    # no --out: the run writes to the output folder of every command (督办输出 beside the ledger)
+    assert argv[4:] == [str(python), "-m", "ledger.cli", "run", str(ledger), "--open"]
     cwd = next(t for t in entry.splitlines() if t.startswith("Path="))[len("Path="):]
     before = hashlib.sha256(ledger.read_bytes()).hexdigest()
     run = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
