@@ -25,7 +25,7 @@ from .core.errors import LedgerError
 from .core.schema import HOLIDAY_HEADERS, HOLIDAY_SHEET
 from .reading.holiday_notice import HolidayNotice, NoticeError, parse_notices
 from .reading.holiday_sheet import HolidayRows, holiday_aliases, published_years, read_holidays
-from .reading.reader import ZIP_DAMAGE, find_header, read_book
+from .reading.reader import find_header, read_book
 
 _WIDTHS = (14, 8, 20, 30)
 _KIND_TEXT = {False: "休", True: "班"}
@@ -232,28 +232,16 @@ def _sheet_changes(book, rows: HolidayRows, notice: HolidayNotice):
 
 
 def _write(path: Path, loaded, writes, widths, owned) -> Path:
-    from lxml import etree
-
-    from .workbook_io import backup, check_unchanged, ensure_writable, replace_atomically, temp_path
-    from .xlsx.patch import PatchError, patch_workbook
+    from .workbook_io import check_unchanged, ensure_writable, replace_with_patched
+    from .xlsx.patch import patch_workbook
 
     ensure_writable(path)
     check_unchanged(path, loaded.fingerprint)
     sheet = loaded.tasks.sheets[0].name if owned else loaded.book.get(HOLIDAY_SHEET).name
-    tmp = temp_path(path)
-    try:
-        patch_workbook(path, tmp, sheet, writes, column_widths=widths, owned_sheets=owned)
-        saved = backup(path, int(loaded.params.int("备份份数")))
-        check_unchanged(path, loaded.fingerprint)
-        replace_atomically(tmp, path)
-    except PatchError as exc:
-        raise LedgerError(f"写入台账失败：{exc}。台账未被修改。") from exc
-    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
-        raise LedgerError(f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：台账未被修改。"
-                          f"请用 Excel/WPS 打开后“另存为”新文件再导入。") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return saved
+    return replace_with_patched(
+        path, loaded.fingerprint, int(loaded.params.int("备份份数")),
+        lambda tmp: patch_workbook(path, tmp, sheet, writes, column_widths=widths, owned_sheets=owned),
+        advice="请用 Excel/WPS 打开后“另存为”新文件再导入。")
 
 
 # ---------------------------------------------------------------------------------------------

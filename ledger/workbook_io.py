@@ -234,3 +234,33 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def replace_with_patched(path: Path, fingerprint: "Fingerprint | None", keep: int, patch, *, label: str = "",
+                         untouched: str = "台账未被修改。", advice: str = "请用 Excel/WPS 打开后“另存为”新文件，"
+                         "或用 ledger restore 从备份恢复。", step=lambda name: None) -> Path:
+    """The one way the clerk's workbook is rewritten (SPEC §7): `patch(tmp)` writes the patched copy
+    beside it, the original is backed up, checked unchanged since it was read, and atomically
+    replaced. A refusal of the patcher or a damaged package becomes a LedgerError saying the
+    workbook was not touched (`untouched`) and what to do (`advice`). `step(name)` marks the
+    commit order for the crash tests. Returns the backup."""
+    from lxml import etree
+
+    from .reading.reader import ZIP_DAMAGE
+    from .xlsx.patch import PatchError
+
+    tmp = temp_path(path)
+    try:
+        patch(tmp)
+        step("after-temp")
+        saved = backup(path, keep, label=label)
+        step("after-backup")
+        check_unchanged(path, fingerprint)
+        replace_atomically(tmp, path)
+    except PatchError as exc:
+        raise LedgerError(f"写入台账失败：{exc}。{untouched}") from exc
+    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
+        raise LedgerError(f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：{untouched}{advice}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)  # gone after a successful replace; never left behind otherwise
+    return saved

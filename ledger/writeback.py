@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import etree
-
 from .core import stages
-from .core.errors import LedgerError, column_letter
-from .reading.reader import ZIP_DAMAGE
+from .core.errors import column_letter
 from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
 from .core.schema import (AUTO_SUFFIX, ID_HEADER, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS,
                           STATUS_MARKERS, STATUS_NAMES, normalize_header)
 from .reading.tasks import TaskSheet
-from .workbook_io import backup, check_unchanged, ensure_writable, glob_escape, replace_atomically, temp_path
-from .xlsx.patch import CellWrite, DefinedName, PatchError, SheetTable, patch_workbook
+from .workbook_io import check_unchanged, ensure_writable, glob_escape, replace_with_patched
+from .xlsx.patch import CellWrite, DefinedName, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
 _STATE_FILL = {"逾期": "fill_逾期", "数据有误": "fill_数据有误"}
@@ -181,21 +178,9 @@ def commit(path: Path, outcome: Outcome) -> Path:
     # temp files of runs that were killed mid-write (we hold the run lock: none is in use)
     for stale in path.parent.glob(f".{glob_escape(path.stem)}.*.tmp{path.suffix}"):
         stale.unlink(missing_ok=True)
-    tmp = temp_path(path)
-    try:
-        patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned,
-                       more_sheets=more, progress=stages.advance, defined_names=status_markers(outcome))
-        checkpoint("after-temp")
-        saved = backup(path, int(loaded.params.int("备份份数")), label=f"{outcome.batch}运行前")
-        checkpoint("after-backup")
-        check_unchanged(path, loaded.fingerprint)
-        replace_atomically(tmp, path)
-    except PatchError as exc:
-        raise LedgerError(f"写入台账失败：{exc}。台账未被修改，也未发出督办单。") from exc
-    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
-        raise LedgerError(
-            f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：台账未被修改，也未发出督办单。"
-            f"请用 Excel/WPS 打开后“另存为”新文件再运行，或用 ledger restore 从备份恢复。") from exc
-    finally:
-        tmp.unlink(missing_ok=True)  # gone after a successful replace; never left behind otherwise
-    return saved
+    return replace_with_patched(
+        path, loaded.fingerprint, int(loaded.params.int("备份份数")),
+        lambda tmp: patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned,
+                                   more_sheets=more, progress=stages.advance, defined_names=status_markers(outcome)),
+        label=f"{outcome.batch}运行前", untouched="台账未被修改，也未发出督办单。",
+        advice="请用 Excel/WPS 打开后“另存为”新文件再运行，或用 ledger restore 从备份恢复。", step=checkpoint)

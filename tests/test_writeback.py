@@ -100,7 +100,7 @@ def test_changed_between_read_and_write_is_refused(sample, tmp_path, monkeypatch
             fh.write(b"\0")
         return saved
 
-    monkeypatch.setattr("ledger.writeback.backup", clerk_saves_meanwhile)
+    monkeypatch.setattr("ledger.workbook_io.backup", clerk_saves_meanwhile)
     before = sample.read_bytes()
     r = run_weekly(sample, RUN, tmp_path / "out")
     assert r.exit_code == 2 and "在本次运行期间被修改过" in r.text

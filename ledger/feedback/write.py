@@ -13,12 +13,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from lxml import etree
-
-from ..core.errors import LedgerError
 from ..core.schema import FEEDBACK_SHEET
 from ..pipeline import Outcome
-from ..xlsx.patch import CellWrite, PatchError, patch_workbook
+from ..xlsx.patch import CellWrite, patch_workbook
 from .collect import TARGETS, Change, sheet_columns
 from .record import Entry, read_record, record_table, record_writes
 
@@ -56,8 +53,7 @@ def ledger_writes(outcome: Outcome, changes: list[Change]) -> dict[str, tuple[li
 def apply_changes(path: Path, outcome: Outcome, changes: list[Change], entries: list[Entry]) -> Path | None:
     """Write the changes and their 反馈记录 rows: lossless, backed up, checked, atomic. Returns
     the backup (None when there was nothing to write)."""
-    from ..reading.reader import ZIP_DAMAGE
-    from ..workbook_io import backup, check_unchanged, ensure_writable, replace_atomically, temp_path
+    from ..workbook_io import check_unchanged, ensure_writable, replace_with_patched
 
     if not changes:
         return None
@@ -73,17 +69,7 @@ def apply_changes(path: Path, outcome: Outcome, changes: list[Change], entries: 
         owned[FEEDBACK_SHEET] = record_table(entries)
     else:
         more[layout.sheet] = record_writes(entries, layout)
-    tmp = temp_path(path)
-    try:
-        patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned, more_sheets=more)
-        saved = backup(path, int(loaded.params.int("备份份数")))
-        check_unchanged(path, loaded.fingerprint)
-        replace_atomically(tmp, path)
-    except PatchError as exc:
-        raise LedgerError(f"写入台账失败：{exc}。台账未被修改。") from exc
-    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
-        raise LedgerError(f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：台账未被修改。"
-                          f"请用 Excel/WPS 打开后“另存为”新文件，或用 ledger restore 从备份恢复。") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return saved
+    return replace_with_patched(
+        path, loaded.fingerprint, int(loaded.params.int("备份份数")),
+        lambda tmp: patch_workbook(path, tmp, first, writes, column_widths=widths, owned_sheets=owned,
+                                   more_sheets=more))
