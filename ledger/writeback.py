@@ -133,25 +133,34 @@ def log_table(outcome: Outcome) -> SheetTable:
 _LOG_DATES = frozenset({"issued", "deadline"})
 
 
+def complete_header(columns, header_row: int, last_col: int, wanted) -> tuple[dict, list[CellWrite], dict[int, float]]:
+    """A sheet the tool appends to (督办记录, 反馈记录) as the clerk left it: each (key, header, width)
+    of `wanted` missing from `columns` gets a header cell to the right of everything, so no field is
+    lost. Returns the columns by key, the header writes and the new columns' widths."""
+    cols = dict(columns)
+    writes: list[CellWrite] = []
+    widths: dict[int, float] = {}
+    right = last_col
+    for key, name, width in wanted:
+        if key not in cols:
+            right += 1
+            cols[key] = right
+            writes.append(CellWrite(header_row, right, name, "header"))
+            widths[right] = width
+    return cols, writes, widths
+
+
 def log_writes(outcome: Outcome, layout: LogLayout) -> tuple[list[CellWrite], dict[int, float]]:
     """The run's new notices as rows appended to an existing 督办记录, each value under its header
     wherever the clerk has put it; the rows already there, columns the clerk added, widths,
     filters and comments are left as they are. A standard column missing from the header is
     added to the right of everything (header cell and width), so no field of a notice is lost;
     an empty sheet gets the standard header row first."""
-    writes: list[CellWrite] = []
-    widths: dict[int, float] = {}
-    cols = dict(layout.columns)
     header_row = layout.header_row or 1
-    right = layout.last_col
-    for key, (name, width) in zip(LOG_KEYS, LOG_HEADERS):
-        if key in LOG_OPTIONAL_KEYS and not any(getattr(n, key) for n in outcome.new_notices):
-            continue  # an older log gains the column only when a notice needs it
-        if key not in cols:
-            right += 1
-            cols[key] = right
-            writes.append(CellWrite(header_row, right, name, "header"))
-            widths[right] = width
+    # an older log gains an optional column only when a notice needs it
+    wanted = [(key, name, width) for key, (name, width) in zip(LOG_KEYS, LOG_HEADERS)
+              if key not in LOG_OPTIONAL_KEYS or any(getattr(n, key) for n in outcome.new_notices)]
+    cols, writes, widths = complete_header(layout.columns, header_row, layout.last_col, wanted)
     row = max(layout.last_row, header_row)
     for notice in outcome.new_notices:
         row += 1

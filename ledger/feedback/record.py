@@ -16,6 +16,7 @@ from ..core.dates import BadValue, is_blank, parse_date
 from ..core.schema import FEEDBACK_HEADERS, FEEDBACK_SHEET, normalize_header
 from ..reading.reader import Book, find_header
 from ..xlsx.patch import CellWrite, SheetTable
+from ..writeback import complete_header
 
 HEADERS = tuple(h for h, _ in FEEDBACK_HEADERS)
 DATE_COLUMNS = frozenset({0, 7})          # 时间, 反馈表日期
@@ -96,17 +97,9 @@ def record_table(entries: list[Entry]) -> SheetTable:
 def record_writes(entries: list[Entry], layout: RecordLayout) -> tuple[list[CellWrite], dict[int, float]]:
     """New entries appended below the last row of an existing 反馈记录 (header cells added for
     any standard column the sheet lacks, to the right of everything)."""
-    writes: list[CellWrite] = []
-    widths: dict[int, float] = {}
-    cols = dict(layout.columns)
     header_row = layout.header_row or 1
-    right = layout.last_col
-    for name, width in FEEDBACK_HEADERS:
-        if name not in cols:
-            right += 1
-            cols[name] = right
-            writes.append(CellWrite(header_row, right, name, "header"))
-            widths[right] = width
+    cols, writes, widths = complete_header(layout.columns, header_row, layout.last_col,
+                                           [(name, name, width) for name, width in FEEDBACK_HEADERS])
     row = max(layout.last_row, header_row)
     for e in entries:
         row += 1

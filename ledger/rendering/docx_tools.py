@@ -42,6 +42,20 @@ def fast_template_class():
     return FastListingTemplate
 
 
+def saved_bytes(tpl, stamp: datetime, title: str, comments: str | None = None) -> bytes:
+    """A rendered docxtpl document as bytes, its core properties stamped with the run's time (not
+    the clock) and titled, so the same run gives the same document."""
+    props = tpl.docx.core_properties
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    props.title = title
+    if comments is not None:
+        props.comments = comments
+    buffer = BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
 def release() -> None:
     """Free a rendered document's lxml trees now. python-docx objects hold them in reference
     cycles; their memory lives outside Python's allocator, so the cycle collector feels no

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..core import stages
 from .docx_fast import FastDocx, order_shaded_cells
-from .docx_tools import fast_template_class, release, stable_zip
+from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
 from ..core.errors import LedgerError
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
 from ..reading.params import COLOR_NAMES, Params
@@ -193,14 +193,7 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
     # autoescape: without it a & or < in a cell corrupts document.xml
     tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     order_shaded_cells(tpl.docx.element.body)
-    props = tpl.docx.core_properties
-    props.created = props.modified = props.last_printed = stamp
-    props.revision = 1
-    props.title = title
-    props.comments = comments
-    buffer = BytesIO()
-    tpl.save(buffer)
-    data = buffer.getvalue()
+    data = saved_bytes(tpl, stamp, title, comments)
     del tpl
     release()
     return stable_zip(data, stamp)

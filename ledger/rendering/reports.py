@@ -31,7 +31,7 @@ from .chart import rate_chart_png, rate_text, text_bars
 from ..core.errors import LedgerError
 from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
-from .docx_tools import fast_template_class, release, stable_zip
+from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
 from ..reading.params import COLOR_NAMES
 from ..core.periods import Period
@@ -305,13 +305,7 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
         tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
     except Exception as exc:  # a clerk-edited template: every failure becomes a plain message
         raise _template_error(template.name, exc) from exc
-    props = tpl.docx.core_properties
-    props.created = props.modified = props.last_printed = stamp
-    props.revision = 1
-    props.title = title
-    buffer = BytesIO()
-    tpl.save(buffer)
-    data = buffer.getvalue()
+    data = saved_bytes(tpl, stamp, title)
     del tpl
     release()
     return stable_zip(data, stamp)
