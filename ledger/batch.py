@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .core import stages
+from .core import problems as P
 from .core.errors import LedgerError
 from .faults import checkpoint
 from .pipeline import Outcome, check_history, config_error, evaluate_all, load
@@ -109,10 +110,9 @@ def report_period(path: Path, period_text: str, out_root: Path | None, run_date:
         try:
             period = parse_period(period_text)
         except ValueError as exc:
-            raise LedgerError(str(exc)) from None
+            raise P.RUN_PERIOD_UNREADABLE.error(reason=exc) from None
         if period.start > run_date:
-            raise LedgerError(f"{period.label}尚未开始（成文日期{run_date.isoformat()}）：不能生成尚未开始的期间的通报。"
-                              f"请检查 --period，或用 --date 指定成文日期。")
+            raise P.RUN_PERIOD_FUTURE.error(label=period.label, date=run_date.isoformat())
         loaded = _read(path, run_date)
         err = config_error(loaded)
         if err:
@@ -147,7 +147,7 @@ def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None 
             mine = [n for n in loaded.log if normalize_number(n.task_id).casefold() == wanted]
             picked = [last_notice(mine)] if mine else []
         if not picked:
-            raise LedgerError(f"督办记录中找不到“{key}”：请填写督办单编号（如 黄督〔2026〕7号）或任务编号。")
+            raise P.RUN_NOTICE_UNKNOWN.error(key=key)
         outcome = evaluate_all(loaded, max(today or date.today(), *(n.issued for n in loaded.log)))
         folder = templates_for(outcome, path, templates)
         out_dir = output_root(loaded.params, path, out_root) / "补打" / safe_filename(picked[0].number)

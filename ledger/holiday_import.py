@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .core.calendar import BUILTIN_YEARS, WorkCalendar
-from .core.errors import LedgerError
+from .core import problems as P
 from .core.schema import HOLIDAY_HEADERS, HOLIDAY_SHEET
 from .reading.holiday_notice import HolidayNotice, NoticeError, parse_notices
 from .reading.holiday_sheet import HolidayRows, holiday_aliases, published_years, read_holidays
@@ -48,7 +48,7 @@ def notice_text(data: bytes, name: str = "") -> str:
         try:
             doc = html.document_fromstring(source)
         except Exception:  # lxml raises ParserError (a ValueError) and others on pages it cannot read
-            raise LedgerError(f"“{name or '输入'}”不是可读的网页：请把通知全文复制到文本文件后重试。") from None
+            raise P.HOLIDAY_NOT_HTML.error(name=name or "输入") from None
         for bad in doc.xpath("//script|//style"):
             bad.drop_tree()
         for block in doc.xpath("//p|//br|//div|//h1|//h2|//h3|//li|//tr"):
@@ -63,16 +63,16 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LedgerError(f"“{name or '输入'}”的文字编码无法识别：请另存为 UTF-8 文本后重试。")
+    raise P.HOLIDAY_ENCODING.error(name=name or "输入")
 
 
 def read_notice_file(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise LedgerError(f"找不到通知文件“{path}”：请写出保存通知的文件名（.txt、.html），或用“-”从标准输入读入。") from None
+        raise P.HOLIDAY_NOTICE_MISSING.error(path=path) from None
     except OSError as exc:
-        raise LedgerError(f"无法读取通知文件“{path}”（{exc.strerror}）。") from None
+        raise P.HOLIDAY_NOTICE_UNREADABLE.error(path=path, reason=exc.strerror) from None
     return notice_text(data, path.name)
 
 
@@ -81,7 +81,7 @@ def parse(texts: list[str]) -> HolidayNotice:
     try:
         return parse_notices(texts)
     except NoticeError as exc:
-        raise LedgerError(f"无法导入放假安排：{exc.message}。台账未作任何改动。") from None
+        raise P.HOLIDAY_NOTICE_INVALID.error(reason=exc.message) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,14 +196,14 @@ def _sheet_changes(book, rows: HolidayRows, notice: HolidayNotice):
     widths: dict[int, float] = {}
     if header is None:
         if any(v not in (None, "") for row in sheet.cells for v in row):
-            raise LedgerError("“节假日”表找不到“日期”“类型”表头：请在前10行内设置表头（日期、类型、名称、依据）后重试。台账未作任何改动。")
+            raise P.HOLIDAY_SHEET_NO_HEADER.error()
         cols, header_row = {"date": 1, "kind": 2, "name": 3, "basis": 4}, 1
         writes += [CellWrite(1, c, h, "header") for c, h in enumerate(HOLIDAY_HEADERS, start=1)]
         widths.update(enumerate(_WIDTHS, start=1))
     else:
         cols, header_row = dict(header.columns), header.row
         if "date" not in cols or "kind" not in cols:
-            raise LedgerError("“节假日”表缺少“日期”或“类型”表头：请补上后重试。台账未作任何改动。")
+            raise P.HOLIDAY_SHEET_MISSING_HEADER.error()
         right = max(sheet.max_col, *cols.values())
         for key, title, width in (("name", "名称", 20), ("basis", "依据", 30)):
             if key not in cols:

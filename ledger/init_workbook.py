@@ -24,7 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.core import schema
-from ledger.core.errors import LedgerError, column_letter
+from ledger.core import problems as P
+from ledger.core.errors import column_letter
 
 TITLE = "县人民政府督查督办事项台账"
 TITLE_ROW = 1
@@ -76,13 +77,9 @@ def create_ledger(path: Path, *, today: date, examples: bool = True) -> None:
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise LedgerError(
-            f"新建台账只能保存为 .xlsx 格式，“{path.name}”的扩展名不是 .xlsx：请改用如“督办台账.xlsx”的文件名。"
-        )
+        raise P.INIT_NOT_XLSX.error(name=path.name)
     if path.exists():
-        raise LedgerError(
-            f"文件“{path}”已经存在，为防止覆盖已有台账，未做任何改动：请换一个文件名，或先将原文件移走。"
-        )
+        raise P.INIT_EXISTS.error(path=path, more="，或先将原文件移走")
 
     data = _serialize(build_ledger(today=today, examples=examples))
     try:
@@ -98,11 +95,9 @@ def create_ledger(path: Path, *, today: date, examples: bool = True) -> None:
                 path.unlink(missing_ok=True)
                 raise
     except FileExistsError:
-        raise LedgerError(
-            f"文件“{path}”已经存在，为防止覆盖已有台账，未做任何改动：请换一个文件名。"
-        ) from None
+        raise P.INIT_EXISTS.error(path=path, more="") from None
     except OSError as exc:
-        raise LedgerError(f"无法创建文件“{path}”：{exc.strerror or exc}。请检查文件夹是否存在、是否有写入权限。") from exc
+        raise P.INIT_CANNOT_CREATE.error(path=path, reason=exc.strerror or exc) from exc
 
 
 def created_text(path: Path, *, examples: bool) -> str:

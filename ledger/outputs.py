@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from .core import stages
-from .core.errors import LedgerError
+from .core import problems as P
 from .faults import checkpoint
 from .reading.notice_log import Notice
 from .pipeline import Outcome
@@ -80,7 +80,7 @@ def templates_for(outcome: Outcome, workbook: Path, override: Path | None):
         return folder  # the shipped templates are checked by the test suite, not on every run
     problems = check_templates(folder)
     if problems:
-        raise LedgerError("模板有误，本次未写入台账、未发出督办单：\n  " + "\n  ".join(problems))
+        raise P.RUN_TEMPLATES.error(problems=problems)
     return folder
 
 

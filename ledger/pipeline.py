@@ -18,7 +18,8 @@ from pathlib import Path
 from .core import stages
 from .core.calendar import WorkCalendar, track_provisional
 from .rules.deadline import compute_deadline
-from .core.errors import LedgerError, Location, Problem, Severity, column_letter, quote
+from .core import problems as P
+from .core.errors import LedgerError, Problem, RowRef, column_letter
 from .reading.holiday_sheet import read_holidays
 from .reading.notice_log import Notice, Numberer, is_notice_number, number_key, provisional_basis, read_log
 from .reading.params import Params, read_params
@@ -134,27 +135,16 @@ def check_history(loaded: Loaded, run_date: date) -> None:
     """
     latest = max((n.issued for n in loaded.log), default=None)
     if latest is not None and run_date < latest:
-        raise LedgerError(
-            f"运行日期{run_date.isoformat()}早于督办记录中最近一次运行（{latest.isoformat()}）：督办记录只能向后追加，"
-            f"请使用不早于{latest.isoformat()}的日期（--date），或不加 --date 按今天运行。"
-        )
+        raise P.RUN_DATE_BEFORE_LOG.error(date=run_date.isoformat(), latest=latest.isoformat())
     numbers, updated = _status_history(loaded)
     known = {n.number for n in loaded.log}
     missing = [(loc, number) for loc, number in numbers if number not in known]
     if missing:
         shown = "、".join(f"{number}（{loc}）" for loc, number in missing[:5])
         more = f"等{len(missing)}个" if len(missing) > 5 else ""
-        raise LedgerError(
-            f"任务表的督办单编号列中有{shown}{more}督办单，“{LOG_SHEET}”中却没有记录："
-            f"督办记录可能被删除或删减。为免重复使用已经发出的编号，本次未写入台账、未发出督办单。"
-            f"请用 ledger restore 从“台账备份”中选一份督办记录完整的备份恢复（恢复前会先备份当前文件），"
-            f"或把缺少的督办单补回“{LOG_SHEET}”后再运行。"
-        )
+        raise P.RUN_LOG_CUT.error(shown=shown + more, log=LOG_SHEET)
     if updated is not None and run_date < updated[1]:
-        raise LedgerError(
-            f"运行日期{run_date.isoformat()}早于台账中记录的上次运行日期（{updated[0]} 更新日期 {updated[1].isoformat()}）："
-            f"请使用不早于{updated[1].isoformat()}的日期（--date），或不加 --date 按今天运行。"
-        )
+        raise P.RUN_DATE_BEFORE_UPDATE.error(date=run_date.isoformat(), cell=updated[0], latest=updated[1].isoformat())
 
 
 def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, date] | None]:
@@ -239,10 +229,9 @@ def typed_over(loaded: Loaded, task) -> list[Problem]:
         if value in ("", None) or _tool_value(name, value, loaded.params):
             continue
         text = str(value).strip()
-        found.append(Problem(
-            Location(ts.sheet.name, row, column_letter(col)),
-            f"{name}列由程序填写，手工填入的{quote(text)}已按本次计算结果覆盖",
-            _TYPED_HINT.get(name, "如需记录，请写在台账自己的列中（如“备注”）"), Severity.WARNING))
+        found.append(RowRef(ts.sheet.name, row).problem(
+            P.STATUS_TYPED_OVER, col, column=name, text=text,
+            hint=_TYPED_HINT.get(name, "如需记录，请写在台账自己的列中（如“备注”）")))
     return found
 
 
@@ -267,4 +256,4 @@ def config_error(loaded: Loaded) -> LedgerError | None:
     if not problems:
         return None
     sheets = "、".join(dict.fromkeys(f"“{p.location.sheet}”" for p in problems))
-    return LedgerError(f"{sheets}中有{len(problems)}处设置需要更正，本次未写入台账、未发出督办单", problems)
+    return P.RUN_SETTINGS.error(problems=problems, sheets=sheets, count=len(problems))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .core import problems as P
 from .core.errors import LedgerError
 from .workbook_io import (BACKUP_DIR, STAMP_FORMAT, STAMP_LENGTH, RunLock, backup, ensure_writable, glob_escape,
                           replace_atomically, temp_path)
@@ -70,7 +71,7 @@ def restore(path: Path, pick: int, keep: int = 20) -> tuple[Backup, Path]:
     """Put backup number `pick` (1 = newest) back. Returns (restored, backup of the current file)."""
     backups = list_backups(path)
     if not 1 <= pick <= len(backups):
-        raise LedgerError(f"没有序号为 {pick} 的备份：现有 {len(backups)} 份，请先运行 ledger restore {path.name} 查看。")
+        raise P.RUN_NO_BACKUP.error(pick=pick, count=len(backups), name=path.name)
     chosen = backups[pick - 1]
     with RunLock(path):
         if path.exists():

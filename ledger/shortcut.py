@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .core import problems as P
 from .core.errors import LedgerError
 
 TITLE = "督办台账每周运行"
@@ -53,19 +54,19 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
     """Write the launcher for `workbook` onto the Desktop and return the file written."""
     platform = platform or _current_platform()
     if platform not in ("windows", "linux"):
-        raise LedgerError(f"暂不支持在此系统（{platform}）上创建桌面快捷方式：目前支持 Windows 和 Linux。")
+        raise P.SHORTCUT_PLATFORM.error(platform=platform)
     workbook = _absolute(workbook)
     if not workbook.is_file():
-        raise LedgerError(f"找不到台账文件“{workbook}”：请检查文件名和所在文件夹，或先用 ledger init 新建台账。")
+        raise P.SHORTCUT_NO_WORKBOOK.error(path=workbook)
     if workbook.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise LedgerError(f"“{workbook.name}”不是 .xlsx/.xlsm 台账：旧版 .xls 请先在 Excel/WPS 中“另存为”.xlsx 格式。")
+        raise P.SHORTCUT_NOT_XLSX.error(name=workbook.name)
     out = str(_absolute(out_dir)) if out_dir is not None else None   # None: the run's own default
     if not python and not sys.executable:
-        raise LedgerError("无法确定 Python 程序的位置：请在安装了督办台账的 Python 中运行 ledger shortcut。")
+        raise P.SHORTCUT_NO_PYTHON.error()
     python = _absolute(python or Path(sys.executable))
     desktop = _absolute(desktop) if desktop is not None else find_desktop(platform)
     if not desktop.is_dir():
-        raise LedgerError(f"找不到桌面文件夹“{desktop}”：请用 --desktop 指定要放快捷方式的文件夹。")
+        raise P.SHORTCUT_NO_DESKTOP.error(where=f"“{desktop}”")
 
     name = launcher_name(workbook)
     if platform == "windows":
@@ -79,7 +80,7 @@ def create_shortcut(workbook: Path, *, desktop: Path | None = None, out_dir: Pat
         if platform == "linux":
             target.chmod(0o755)
     except OSError as exc:
-        raise LedgerError(f"无法在“{desktop}”中写入快捷方式（{exc.strerror or exc}）：请检查该文件夹是否可写。") from exc
+        raise P.SHORTCUT_CANNOT_WRITE.error(folder=desktop, reason=exc.strerror or exc) from exc
     if platform == "linux":
         _trust(target)
     return target
@@ -115,7 +116,7 @@ def cmd_text(workbook: str, out_dir: str | None, python: str) -> str:
     """The .cmd launcher for Windows paths given as text (CRLF line endings)."""
     for path in (workbook, out_dir or "", python):
         if '"' in path or "\n" in path or "\r" in path:
-            raise LedgerError(f"路径“{path.strip()}”中含有英文双引号或换行，无法写入 Windows 快捷方式：请把文件夹或文件改名后重试。")
+            raise P.SHORTCUT_BAD_PATH.error(path=path.strip(), what="英文双引号或换行", target="Windows 快捷方式")
     folder = _windows_parent(workbook)
     lines = [
         "@echo off",
@@ -136,7 +137,7 @@ def desktop_entry_text(workbook: str, out_dir: str | None, python: str, name: st
     """The freedesktop .desktop launcher (Terminal=true; the shell waits for Enter at the end)."""
     for path in (workbook, out_dir or "", python):
         if "\n" in path or "\r" in path:
-            raise LedgerError(f"路径“{path.strip()}”中含有换行，无法写入桌面快捷方式：请把文件夹或文件改名后重试。")
+            raise P.SHORTCUT_BAD_PATH.error(path=path.strip(), what="换行", target="桌面快捷方式")
     argv = ["/bin/sh", "-c", WAIT_SCRIPT, "ledger", python, "-m", "ledger.cli", "run", workbook,
             *(["--out", out_dir] if out_dir else []), "--open"]
     exec_line = " ".join(_exec_quote(a) for a in argv)
@@ -165,7 +166,7 @@ def find_desktop(platform: str, env: Mapping[str, str] | None = None, *,
     else:
         found = _linux_desktop(env)
     if found is None:
-        raise LedgerError("找不到桌面文件夹：请用 --desktop 指定要放快捷方式的文件夹。")
+        raise P.SHORTCUT_NO_DESKTOP.error(where="")
     return found
 
 

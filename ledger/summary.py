@@ -211,6 +211,7 @@ def report_json(report) -> dict:
         "exit_code": report.exit_code,
         "written": report.written,
         "message": report.error.message if report.error else "",
+        "code": report.error.code if report.error else None,
         "problems": [_problem_json(p) for p in problems],
         "out_dir": str(report.out_dir) if report.out_dir else None,
         "backup": str(report.backup) if report.backup else None,
@@ -235,5 +236,5 @@ def report_json(report) -> dict:
 
 
 def _problem_json(p: Problem) -> dict:
-    return {"sheet": p.location.sheet, "row": p.location.row, "column": p.location.column,
+    return {"code": p.code, "sheet": p.location.sheet or None, "row": p.location.row, "column": p.location.column,
             "severity": p.severity.value, "message": p.message, "hint": p.hint, "text": p.text()}

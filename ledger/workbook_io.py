@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .core.errors import LedgerError
+from .core import problems as P
 
 BACKUP_DIR = "台账备份"
 
@@ -51,18 +51,17 @@ def locate_workbook(path: Path) -> Path:
         inside = _workbooks_in(path)
         hint = ("，其中的台账有：" + "、".join(f"“{f.name}”" for f in inside[:5])) if inside else "，其中没有 .xlsx 台账"
         example = path / (inside[0].name if inside else "台账.xlsx")
-        raise LedgerError(f"“{path}”是一个文件夹，不是台账文件{hint}。请写出台账的文件名，如 {example}")
+        raise P.FILE_IS_FOLDER.error(path=path, inside=hint, example=example)
     if path.suffix.lower() not in (*WORKBOOK_SUFFIXES, ".xls", ".et"):
         found = [p for p in (path.with_name(path.name + s) for s in (*WORKBOOK_SUFFIXES, ".xls", ".et"))
                  if p.is_file()]
         if len(found) == 1:
             return found[0]
         if found:
-            raise LedgerError(f"有多个名为“{path.name}”的文件：" + "、".join(f"“{f.name}”" for f in found)
-                              + "。请写出带扩展名的完整文件名。")
+            raise P.FILE_AMBIGUOUS.error(name=path.name, found="、".join(f"“{f.name}”" for f in found))
     inside = _workbooks_in(path.parent) if path.parent.is_dir() else []
     hint = (f"“{path.parent}”中的台账有：" + "、".join(f"“{f.name}”" for f in inside[:5]) + "。") if inside else ""
-    raise LedgerError(f"找不到文件“{path}”：请检查文件名和路径是否正确。{hint}")
+    raise P.FILE_MISSING.error(path=path, inside=hint)
 
 
 def _workbooks_in(folder: Path) -> list[Path]:
@@ -88,27 +87,17 @@ def ensure_writable(path: Path) -> None:
     """Raise LedgerError when the workbook is open elsewhere or cannot be written."""
     locks = owner_files(path)
     if locks:
-        raise LedgerError(
-            f"“{path.name}”正在被 Excel/WPS 或其他程序打开（发现锁定文件“{locks[0].name}”）："
-            f"请先保存并关闭该文件后再运行；本次未发出任何督办单，也未占用督办单编号。"
-            f"如确认文件并未打开，可删除该锁定文件后重试。"
-        )
+        raise P.FILE_OPEN_ELSEWHERE.error(name=path.name, lock=locks[0].name)
     try:
         with path.open("r+b"):
             pass
     except PermissionError:
-        raise LedgerError(
-            f"“{path.name}”无法写入（可能正被 Excel/WPS 打开，或文件为只读）：请关闭该文件或取消只读后再运行；"
-            f"本次未发出任何督办单，也未占用督办单编号。"
-        ) from None
+        raise P.FILE_READ_ONLY.error(name=path.name) from None
 
 
 def check_unchanged(path: Path, before: Fingerprint) -> None:
     if Fingerprint.of(path) != before:
-        raise LedgerError(
-            f"“{path.name}”在本次运行期间被修改过：为避免覆盖您的修改，本次未写入任何内容，"
-            f"也未占用督办单编号。请保存并关闭文件后重新运行。"
-        )
+        raise P.FILE_CHANGED.error(name=path.name)
 
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
@@ -155,10 +144,7 @@ def replace_atomically(tmp: Path, path: Path, attempts: int = 5, delay: float = 
                 time.sleep(delay)
     fallback = path.with_name(f"{path.stem}.updated{path.suffix}")
     os.replace(tmp, fallback)
-    raise LedgerError(
-        f"无法替换“{path.name}”（文件被其他程序占用）：本次结果已另存为“{fallback.name}”。"
-        f"请关闭占用的程序，把“{fallback.name}”改名替换原文件。"
-    )
+    raise P.FILE_REPLACE_BLOCKED.error(name=path.name, fallback=fallback.name)
 
 
 def _fsync(path: Path) -> None:
@@ -196,17 +182,14 @@ class RunLock:
                 if self._stale():
                     self.lock.unlink(missing_ok=True)
                     continue
-                raise LedgerError(
-                    f"“{self.path.name}”正由另一个督办台账程序运行中：请等它结束后再运行。"
-                    f"如确认没有其他运行，可删除锁定文件“{self.lock.name}”后重试。"
-                ) from None
+                raise P.FILE_LOCKED_BY_RUN.error(name=self.path.name, lock=self.lock.name) from None
             except OSError:
                 return self  # a read-only folder: the write itself will report the problem
             with os.fdopen(fd, "w") as fh:
                 fh.write(str(os.getpid()))
             self._held = True
             return self
-        raise LedgerError(f"无法锁定“{self.path.name}”：请稍后重试。")
+        raise P.FILE_LOCK_FAILED.error(name=self.path.name)
 
     def __exit__(self, *exc) -> None:
         if self._held:
@@ -258,9 +241,10 @@ def replace_with_patched(path: Path, fingerprint: "Fingerprint | None", keep: in
         check_unchanged(path, fingerprint)
         replace_atomically(tmp, path)
     except PatchError as exc:
-        raise LedgerError(f"写入台账失败：{exc}。{untouched}") from exc
+        raise P.FILE_WRITE_REFUSED.error(reason=exc, untouched=untouched) from exc
     except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
-        raise LedgerError(f"“{path.name}”内部已损坏（{type(exc).__name__}: {exc}），无法安全写入：{untouched}{advice}") from exc
+        raise P.FILE_WRITE_DAMAGED.error(name=path.name, reason=f"{type(exc).__name__}: {exc}", untouched=untouched,
+                                         advice=advice) from exc
     finally:
         tmp.unlink(missing_ok=True)  # gone after a successful replace; never left behind otherwise
     return saved

@@ -103,7 +103,7 @@ def test_a_folder_is_named_as_a_folder(sample, capsys):
     assert main(["run", str(sample.parent), "--date", "2026-11-23"]) == 2
     out, err = capsys.readouterr()
     assert out.strip() == (f"未能运行：“{sample.parent}”是一个文件夹，不是台账文件，其中的台账有：“示例台账.xlsx”。"
-                           f"请写出台账的文件名，如 {sample}")
+                           f"请写出台账的文件名，如“{sample}”。")
     assert err == ""                                          # no progress line, no traceback
     assert not (sample.parent / "ledger-错误详情.txt").exists()
 
@@ -141,10 +141,10 @@ def test_open_workbook_stops_before_any_progress_and_leaves_no_folder(sample, tm
 
 def test_a_failed_commit_removes_the_output_folder_it_made(sample, tmp_path, monkeypatch):
     import ledger.writeback as writeback
-    from ledger.core.errors import LedgerError
+    from ledger.core import problems as P
 
     def refuse(*args, **kwargs):
-        raise LedgerError("“示例台账.xlsx”在本次运行期间被修改过")
+        raise P.FILE_CHANGED.error(name="示例台账.xlsx")
 
     monkeypatch.setattr(writeback, "check_unchanged", refuse)
     out_root = tmp_path / "a" / "b"

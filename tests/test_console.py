@@ -73,7 +73,7 @@ def test_json_output_schema(sample, tmp_path):
     r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), "--json")
     assert r.returncode == 1 and r.stderr == b""          # no progress lines mixed into JSON
     data = json.loads(r.stdout.decode("utf-8"))
-    assert set(data) == {"exit_code", "written", "message", "problems", "out_dir", "backup", "run_date",
+    assert set(data) == {"exit_code", "written", "message", "code", "problems", "out_dir", "backup", "run_date",
                          "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued",
                          "provisional_years", "moved_notices"}
     assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]
@@ -82,15 +82,20 @@ def test_json_output_schema(sample, tmp_path):
     assert (data["provisional_years"], data["moved_notices"]) == ([2027], [])
     estimated = [p["row"] for p in data["problems"] if p["message"].startswith("2027年放假安排尚未公布")]
     assert estimated == [6, 9, 14]
+    assert {p["code"] for p in data["problems"] if p["row"] in estimated} == {"calendar-provisional"}
     assert (data["exit_code"], data["written"], data["tasks"], data["run_date"]) == (1, True, 42, "2026-11-23")
     assert len(data["issued"]) == 13
     assert set(data["issued"][0]) == {"number", "task_id", "color", "units", "deadline", "overdue_days"}
     errors = [p for p in data["problems"] if p["severity"] == "错误"]
-    assert [(p["sheet"], p["row"], p["column"]) for p in errors] == [("督办台账", 28, "I"), ("督办台账", 30, "E"),
-                                                                      ("督办台账", 41, "J")]
+    # I28 交办日期“下周一”, E30 责任单位“县发改委” (not in 单位名录), J41 完成时限“尽快”
+    assert [(p["sheet"], p["row"], p["column"], p["code"]) for p in errors] == [
+        ("督办台账", 28, "I", "date-unreadable"), ("督办台账", 30, "E", "task-unit-unknown"),
+        ("督办台账", 41, "J", "limit-unreadable")]
+    assert data["code"] is None
     refused = ledger("run", str(sample), "--date", "2026-11-01", "--json")
     data = json.loads(refused.stdout.decode("utf-8"))
     assert refused.returncode == 2 and data["written"] is False and "早于督办记录中最近一次运行" in data["message"]
+    assert data["code"] == "run-date-before-log"
 
 
 def test_quiet_prints_only_what_needs_attention(sample, tmp_path):

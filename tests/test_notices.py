@@ -284,9 +284,9 @@ def test_undeclared_variable_reported_by_name(tmp_path):
     html = (folder / "督办单.html").read_text(encoding="utf-8")
     (folder / "督办单.html").write_text(html.replace("{{ n.number }}", "{{ n.编号 }}", 1), encoding="utf-8")
     problems = check_templates(folder)
-    assert len(problems) == 2
-    assert "不存在的变量" in problems[0] and "督办单.docx" in problems[0]
-    assert "n.编号" in problems[1] and "督办单.html" in problems[1]
+    assert [p.code for p in problems] == ["template-unknown-name", "template-unknown-field"]
+    assert "不存在的变量" in problems[0].text() and "督办单.docx" in problems[0].text()
+    assert "n.编号" in problems[1].text() and "督办单.html" in problems[1].text()
     with pytest.raises(LedgerError, match="不存在的变量"):
         render_notices(fixed_views(), tmp_path / "out", DEFAULT_PARAMS, folder)
     assert not (tmp_path / "out").exists()           # checked before anything was written
@@ -296,7 +296,8 @@ def test_broken_template_syntax_is_a_message(tmp_path):
     folder = copy_templates(tmp_path)
     (folder / "督办单.html").write_text("{% for n in notices %}{{ n.number }", encoding="utf-8")
     problems = check_templates(folder)
-    assert len(problems) == 1 and "督办单.html" in problems[0] and "标记" in problems[0]
+    assert [p.code for p in problems] == ["template-line"]
+    assert "督办单.html" in problems[0].text() and "标记" in problems[0].text()
 
 
 def test_unknown_filter_is_found_before_rendering(tmp_path):
@@ -305,7 +306,7 @@ def test_unknown_filter_is_found_before_rendering(tmp_path):
     (folder / "督办单.html").write_text(html.replace("{{ n.number }}", "{{ n.number|nosuchfilter }}", 1),
                                        encoding="utf-8")
     problems = check_templates(folder)
-    assert len(problems) == 1 and "nosuchfilter" in problems[0]
+    assert [p.code for p in problems] == ["template-line"] and "nosuchfilter" in problems[0].text()
 
 
 def test_template_failing_while_rendering_is_a_message(tmp_path):
@@ -325,7 +326,8 @@ def test_template_dir_precedence(tmp_path):
     assert template_dir(params, tmp_path / "cli", tmp_path) == tmp_path / "cli"
     assert template_dir(params, None, tmp_path) == own
     assert template_dir(DEFAULT_PARAMS, None, tmp_path) == builtin_templates()
-    assert "不存在" in check_templates(tmp_path / "没有这个目录")[0]
+    missing = check_templates(tmp_path / "没有这个目录")
+    assert [p.code for p in missing] == ["template-folder-missing"] and "不存在" in missing[0].text()
     # a folder holding only the HTML falls back to the built-in Word template
     (own / "督办单.docx").unlink()
     (own / "督办单.html").write_text((own / "督办单.html").read_text(encoding="utf-8").replace(

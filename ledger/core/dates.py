@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+
+from . import problems as P
+from .errors import Kind, Location, Problem
 
 EXCEL_EPOCH_1900 = date(1899, 12, 30)   # serial 1 = 1900-01-01 (Lotus leap-year bug accounted)
 EXCEL_EPOCH_1904 = date(1904, 1, 1)
 MIN_YEAR, MAX_YEAR = 1990, 2100        # anything outside is a typing slip, not a real task date
 
-DATE_HINT = "请填写日期，如 2026-11-23、2026年11月23日 或 11月23日"
 
 
 class BadValue(ValueError):
-    """A cell value that cannot be understood: `message` says what, `hint` how to fix it."""
+    """A cell value that cannot be understood: its kind of problem (`ledger.core.problems`), not
+    yet located — `message` says what, `hint` how to fix it; `at(...)` places it in a cell."""
 
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, kind: Kind, **fields: object):
+        self.kind, self.fields = kind, fields
+        self.message = Kind.format(kind.message, fields)
+        self.hint = Kind.format(kind.hint, fields)
+        super().__init__(self.message)
+
+    def at(self, where: Location, prefix: str = "") -> Problem:
+        """The problem in the cell `where`; `prefix` names the field (``交办日期“…”不是有效日期``)."""
+        problem = self.kind.at(where, **self.fields)
+        return replace(problem, message=prefix + problem.message) if prefix else problem
 
 
 def normalize_text(value: object) -> str:
@@ -52,13 +62,13 @@ def _checked(y: int, m: int, d: int, text: str) -> date:
     try:
         result = date(y, m, d)
     except ValueError:
-        raise BadValue(f"“{text}”不是有效日期", DATE_HINT) from None
+        raise BadValue(P.DATE_INVALID, text=text) from None
     return _plausible(result, text)
 
 
 def _plausible(result: date, text: object) -> date:
     if not MIN_YEAR <= result.year <= MAX_YEAR:
-        raise BadValue(f"“{text}”的年份{result.year}不合理", DATE_HINT)
+        raise BadValue(P.DATE_YEAR, text=text, year=result.year)
     return result
 
 
@@ -73,16 +83,16 @@ def parse_date(value: object, reference: date | None = None, date1904: bool = Fa
     if isinstance(value, date):
         return _plausible(value, value.isoformat())
     if isinstance(value, bool):
-        raise BadValue(f"“{value}”不是日期", DATE_HINT)
+        raise BadValue(P.DATE_NOT_A_DATE, text=value)
     if isinstance(value, (int, float)):
         if not 1 <= value < 2958466:
-            raise BadValue(f"“{value:g}”不是日期", DATE_HINT)
+            raise BadValue(P.DATE_NOT_A_DATE, text=f"{value:g}")
         return _plausible(serial_to_date(value, date1904), f"{value:g}")
     if isinstance(value, timedelta):
-        raise BadValue("单元格是时间而不是日期", DATE_HINT)
+        raise BadValue(P.DATE_IS_TIME)
     text = normalize_text(value)
     if not text:
-        raise BadValue("日期为空", DATE_HINT)
+        raise BadValue(P.DATE_EMPTY)
     core = _DECORATION.sub("", text)
     for pattern in (_YMD, _YMD_CN, _COMPACT):
         m = pattern.match(core)
@@ -91,7 +101,7 @@ def parse_date(value: object, reference: date | None = None, date1904: bool = Fa
     m = _MD.match(core)
     if m:
         if reference is None:
-            raise BadValue(f"“{str(value).strip()}”缺少年份", "请写明年份，如 2026年11月23日")
+            raise BadValue(P.DATE_NO_YEAR, text=str(value).strip())
         month, day = int(m[1]), int(m[2])
         result = _checked(reference.year, month, day, str(value).strip())
         if result < reference:
@@ -99,7 +109,7 @@ def parse_date(value: object, reference: date | None = None, date1904: bool = Fa
         return result
     if _SERIAL_TEXT.match(core):
         return _plausible(serial_to_date(float(core), date1904), core)
-    raise BadValue(f"“{_short(value)}”无法识别为日期", DATE_HINT)
+    raise BadValue(P.DATE_UNREADABLE, text=_short(value))
 
 
 def _short(value: object, limit: int = 30) -> str:

@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from ..core.dates import BadValue, is_blank, parse_date
-from ..core.errors import Location, Problem, Severity, quote
+from ..core import problems as P
+from ..core.errors import Kind, Problem, RowRef
 from ..core.schema import REQUEST_HEADERS, normalize_header
 from ..pipeline import Loaded, Outcome
 from ..reading.tasks import Task, TaskSheet
@@ -126,40 +127,37 @@ class _Checker:
 
     def _row(self, form: ReturnedForm, row: ReturnedRow, seen: dict[str, int]):
         ident = form.identity
-        loc = lambda h=None: Location(form.name, row.row, row.letters.get(h) if h else None)  # noqa: E731
+        ref = RowRef(form.name, row.row)
+        loc = lambda h=None: ref.at(row.letters.get(h) if h else None)  # noqa: E731
         id_loc = loc("任务编号")
 
-        def refuse(message: str, hint: str) -> tuple[list, list]:
-            return [], [Problem(id_loc, message, hint)]
+        def refuse(kind: Kind, **fields: object) -> tuple[list, list]:
+            return [], [kind.at(id_loc, **fields)]
 
         if all(is_blank(row.values.get(h)) for h in ("本次进展", "办结日期", "申请延期至", "延期理由")):
             return [], []                 # nothing reported on this task
         if not row.task_id:
-            return refuse("任务编号为空，本行未写入", "任务编号列已锁定，请勿改动；请让该单位在原反馈表上填报")
+            return refuse(P.RETURN_ID_EMPTY)
         if row.task_id in seen:
-            return refuse(f"任务编号“{row.task_id}”在本表中出现两次（第{seen[row.task_id]}行），本行未写入",
-                          "请让该单位在原反馈表上填报，每项任务一行")
+            return refuse(P.RETURN_ID_TWICE, id=row.task_id, first=seen[row.task_id])
         seen[row.task_id] = row.row
         if row.task_id not in ident.task_ids:
-            return refuse(f"任务编号“{row.task_id}”不是本表发出的任务，本行未写入",
-                          "任务编号列已锁定，请勿改动；请让该单位在原反馈表上填报")
+            return refuse(P.RETURN_ID_FOREIGN, id=row.task_id)
         evs = self.by_id.get(row.task_id, [])
         if not evs:
-            return refuse(f"台账中没有任务编号“{row.task_id}”，本行未写入", "该任务可能已被删除或改号：请核对后手工处理")
+            return refuse(P.RETURN_ID_GONE, id=row.task_id)
         if len(evs) > 1:
-            return refuse(f"台账中任务编号“{row.task_id}”不止一行，本行未写入", "请先更正台账中重复的任务编号")
+            return refuse(P.RETURN_ID_AMBIGUOUS, id=row.task_id)
         ev = evs[0]
         task = ev.task
         if ident.unit not in task.lead:
-            return refuse(f"任务“{row.task_id}”的牵头单位是“{'、'.join(task.lead) or '（空）'}”，"
-                          f"不是本表的填报单位“{ident.unit}”，本行未写入", "请核对是否错用了其他单位的反馈表")
+            return refuse(P.RETURN_WRONG_UNIT, id=row.task_id, lead="、".join(task.lead) or "（空）", unit=ident.unit)
         if task.closed is not None:
-            return refuse(f"任务“{row.task_id}”已于{task.closed.isoformat()}销号，本行未写入", "已销号的任务不再接受反馈")
+            return refuse(P.RETURN_CLOSED, id=row.task_id, closed=task.closed.isoformat())
         mine = [e for e in self.history if e.task_id == row.task_id]
         newer = max((e.form_date for e in mine if e.form_date and e.form_id != ident.form_id), default=None)
         if newer is not None and newer > ident.form_date:
-            return refuse(f"已收集任务“{row.task_id}”{newer.isoformat()}的反馈表，本表（{ident.form_date.isoformat()}）"
-                          f"较早，本行未写入", "以较新的反馈为准；如确需采用本表内容，请在台账中手工修改")
+            return refuse(P.RETURN_OLDER, id=row.task_id, newer=newer.isoformat(), form_date=ident.form_date.isoformat())
 
         problems = self._locked_edits(form, row, loc)
         changes: list[Change] = []
@@ -184,20 +182,18 @@ class _Checker:
         done = self._date(row, "办结日期", task, loc, problems)
         if done is not None:
             if done > self.today:
-                problems.append(Problem(loc("办结日期"), f"办结日期{done.isoformat()}晚于今天（{self.today.isoformat()}），未写入",
-                                        "办结日期只能填写已经办结的日子"))
+                problems.append(P.RETURN_DONE_FUTURE.at(loc("办结日期"), day=done.isoformat(), today=self.today.isoformat()))
             elif task.assigned and done < task.assigned:
-                problems.append(Problem(loc("办结日期"), f"办结日期{done.isoformat()}早于交办日期{task.assigned.isoformat()}，未写入",
-                                        "请核对办结日期"))
+                problems.append(P.RETURN_DONE_BEFORE_ASSIGNED.at(loc("办结日期"), day=done.isoformat(),
+                                                                 assigned=task.assigned.isoformat()))
             elif task.done is not None and task.done != done and task.review != "不合格":
-                problems.append(Problem(loc("办结日期"), f"台账已记录办结日期{task.done.isoformat()}，本表填写{done.isoformat()}，未写入",
-                                        "如需更正，请直接在台账中修改"))
+                problems.append(P.RETURN_DONE_CONFLICT.at(loc("办结日期"), recorded=task.done.isoformat(), day=done.isoformat()))
             else:
                 change("done", done)
         self._extension(row, task, ev.deadline.due, loc, problems, change, ident)
         if done_before:
             when = min(e.when for e in done_before.values()).isoformat()
-            problems.append(Problem(id_loc, f"本表已于{when}收集过，已写入的内容未重复写入", "", Severity.WARNING))
+            problems.append(P.RETURN_ALREADY_COLLECTED.at(id_loc, when=when))
         return changes, problems
 
     def _extension(self, row, task, due, loc, problems, change, ident) -> None:
@@ -206,21 +202,19 @@ class _Checker:
         if is_blank(raw_to) and not reason:
             return
         if is_blank(raw_to):
-            problems.append(Problem(loc("申请延期至"), "填写了延期理由，但申请延期至为空，延期申请未写入",
-                                    "请填写申请延期到哪一天"))
+            problems.append(P.RETURN_REASON_ONLY.at(loc("申请延期至")))
             return
         to = self._date(row, "申请延期至", task, loc, problems)
         if to is None:
             return
         if not reason:
-            problems.append(Problem(loc("延期理由"), "填写了申请延期至，但延期理由为空，延期申请未写入",
-                                    "延期须书面说明理由（三色督办单制度第八条）"))
+            problems.append(P.RETURN_NO_REASON.at(loc("延期理由")))
             return
         floor = due or task.assigned
         if floor is not None and to <= floor:
             what = "应办结日期" if due else "交办日期"
-            problems.append(Problem(loc("申请延期至"), f"申请延期至{to.isoformat()}不晚于{what}{floor.isoformat()}，"
-                                    f"延期申请未写入", f"申请延期至应晚于{what}"))
+            problems.append(P.RETURN_EXTENSION_EARLY.at(loc("申请延期至"), day=to.isoformat(), what=what,
+                                                        floor=floor.isoformat()))
             return
         change("req_to", to)
         change("req_reason", reason)
@@ -233,15 +227,14 @@ class _Checker:
         try:
             return parse_date(raw, task.assigned, self.outcome.loaded.book.date1904)
         except BadValue:
-            problems.append(Problem(loc(header), f"{header}{quote(raw)}不是日期，未写入", "请填写日期，如 2026-11-30"))
+            problems.append(P.RETURN_NOT_A_DATE.at(loc(header), column=header, text=raw))
             return None
 
     def _locked_edits(self, form: ReturnedForm, row: ReturnedRow, loc) -> list[Problem]:
         sent = form.identity.sent.get(row.task_id)
         if sent is None:
             return []             # the hidden sheet was lost in a re-save: nothing to compare with
-        return [Problem(loc(h), f"“{h}”是台账记录，被改为{quote(row.locked[h])}，已忽略",
-                        "台账记录以台账为准；如确需更正，请直接在台账中修改", Severity.WARNING)
+        return [P.RETURN_LOCKED_EDITED.at(loc(h), column=h, text=row.locked[h])
                 for h, was in zip(LOCKED, sent) if h in row.locked and row.locked[h] != was]
 
     def remember(self, entries: list[Entry]) -> None:

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from ..core.calendar import YearNotCovered
-from ..core.errors import LedgerError, column_letter
+from ..core import problems as P
+from ..core.errors import column_letter
 from ..pipeline import Outcome
 from ..xlsx.styles import FILL_COLORS
 from .identity import FormIdentity, cell_text, form_id, write_identity
@@ -85,7 +86,7 @@ def reply_due(outcome: Outcome) -> date:
     try:
         return outcome.loaded.calendar.add_working_days(outcome.run_date, days)
     except YearNotCovered as exc:
-        raise LedgerError(f"无法计算反馈截止日期：{exc}。请在“节假日”表中补充该年度的放假安排。") from exc
+        raise P.RUN_FORM_DEADLINE.error(reason=exc) from exc
 
 
 def write_forms(outcome: Outcome, folder: Path) -> list[Path]:

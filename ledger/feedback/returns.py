@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core import problems as P
 from ..core.errors import Location, Problem, column_letter
 from ..core.schema import normalize_header
 from .forms import COLUMNS, EDITABLE, FORM_SHEET
@@ -56,7 +57,7 @@ def find_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         elif p.exists():
             found.append(p)
         else:
-            problems.append(Problem(Location(p.name), "找不到该文件", "请检查文件名和路径"))
+            problems.append(P.FORM_FILE_MISSING.at(Location(p.name)))
     return list(dict.fromkeys(found)), problems
 
 
@@ -64,7 +65,7 @@ def read_form(path: Path) -> tuple[ReturnedForm | None, Problem | None]:
     """The returned form, or the problem that makes the file unusable (a refusal of the file)."""
     refuse = _check_file(path)
     if refuse:
-        return None, Problem(Location(path.name), *refuse)
+        return None, refuse
     import openpyxl
 
     try:
@@ -74,19 +75,16 @@ def read_form(path: Path) -> tuple[ReturnedForm | None, Problem | None]:
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged parts
-        return None, Problem(Location(path.name), f"无法打开（{type(exc).__name__}）",
-                             "文件可能已损坏：请让该单位用 Excel/WPS 打开确认后重新发送")
+        return None, P.FORM_UNOPENABLE.at(Location(path.name), reason=type(exc).__name__)
     ident, why = read_identity(wb)
     if ident is None:
-        return None, Problem(Location(path.name), why or "不是督办台账反馈表（没有反馈表标识）",
-                             "请使用 ledger forms 生成的反馈表填报；如该单位另制了表格，请手工录入" if not why
-                             else "请让该单位在原反馈表上重新填报")
+        return None, (P.FORM_IDENTITY_TAMPERED.at(Location(path.name), reason=why) if why
+                      else P.FORM_NOT_OURS.at(Location(path.name)))
     ws = wb[FORM_SHEET] if FORM_SHEET in wb.sheetnames else next(
         (s for s in wb.worksheets if s.title != ID_SHEET), None)
     header = _header(ws) if ws is not None else None
     if header is None:
-        return None, Problem(Location(path.name), "找不到反馈表的表头（任务编号、本次进展……）",
-                             "表格结构被改动：请让该单位在原反馈表上重新填报")
+        return None, P.FORM_NO_HEADER.at(Location(path.name))
     head_row, cols = header
     rows = []
     blank = 0
@@ -127,25 +125,26 @@ def _header(ws) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _check_file(path: Path) -> tuple[str, str] | None:
+def _check_file(path: Path) -> Problem | None:
+    """Why the file cannot be read as a form at all (before it is opened); None when it can."""
+    where = Location(path.name)
     suffix = path.suffix.lower()
     if suffix in OLD_SUFFIXES:
-        return (f"是旧版 {suffix} 格式", "请让该单位用 Excel/WPS 打开后“另存为”.xlsx 再发送")
+        return P.FORM_OLD_FORMAT.at(where, suffix=suffix)
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        return (f"无法读取（{exc.strerror or exc}）", "请检查文件是否被其他程序占用")
+        return P.FORM_UNREADABLE.at(where, reason=exc.strerror or exc)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return ("设置了打开密码（或是旧版 .xls 文件），无法读取",
-                "请让该单位取消密码（文件→信息→保护工作簿）或另存为 .xlsx 后重新发送")
+        return P.FORM_ENCRYPTED.at(where)
     if suffix not in SUFFIXES:
-        return ("不是 Excel 工作簿（.xlsx）", "请选择反馈表文件")
+        return P.FORM_NOT_XLSX.at(where)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return ("文件已损坏，无法打开", "请让该单位重新发送")
+        return P.FORM_DAMAGED.at(where)
     if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        return ("解压后过大，不像反馈表（文件可能已损坏或被恶意构造），为安全起见未读取", "请让该单位重新发送")
+        return P.FORM_TOO_BIG.at(where)
     return None

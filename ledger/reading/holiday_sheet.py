@@ -15,7 +15,8 @@ from datetime import date
 
 from ..core.calendar import BUILTIN_YEARS, statutory_days
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
-from ..core.errors import Location, Problem, column_letter, quote
+from ..core import problems as P
+from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
 from ..core.schema import HOLIDAY_BASIS_ALIASES, HOLIDAY_HEADERS, HOLIDAY_SHEET, normalize_header
 
@@ -60,8 +61,7 @@ def read_holidays(book: Book) -> tuple[HolidayRows, list[Problem]]:
         return HolidayRows(), problems
     header = find_header(sheet, holiday_aliases(), problems, min_matches=2)
     if header is None or not {"date", "kind"} <= header.columns.keys():
-        problems.append(Problem(Location(sheet.name, 1), "找不到“日期”“类型”表头",
-                                "请在前10行内设置表头：日期、类型、名称、依据"))
+        problems.append(P.HOLIDAY_NO_HEADER.at(RowRef(sheet.name, 1).at()))
         return HolidayRows(), problems
     dcol, kcol = header.columns["date"], header.columns["kind"]
     ncol, bcol = header.columns.get("name"), header.columns.get("basis")
@@ -73,16 +73,14 @@ def read_holidays(book: Book) -> tuple[HolidayRows, list[Problem]]:
         try:
             day = parse_date(raw_date, date1904=book.date1904)
         except BadValue as exc:
-            problems.append(Problem(Location(sheet.name, r, column_letter(dcol)), exc.message, exc.hint))
+            problems.append(exc.at(RowRef(sheet.name, r).at(dcol)))
             continue
         kind = _KIND.get(normalize_text(raw_kind))
         if kind is None:
-            problems.append(Problem(Location(sheet.name, r, column_letter(kcol)),
-                                    f"类型{quote(raw_kind)}无法识别", "请填写“休”（放假）或“班”（调休上班）"))
+            problems.append(RowRef(sheet.name, r).problem(P.HOLIDAY_KIND, kcol, text=raw_kind))
             continue
         if day in rows:
-            problems.append(Problem(Location(sheet.name, r, column_letter(dcol)),
-                                    f"日期{day.isoformat()}重复（第{rows[day]}行已填写）", "请只保留一行"))
+            problems.append(RowRef(sheet.name, r).problem(P.HOLIDAY_DUPLICATE, dcol, day=day.isoformat(), first=rows[day]))
             continue
         rows[day] = r
         name = "" if ncol is None or is_blank(sheet.value(r, ncol)) else str(sheet.value(r, ncol)).strip()

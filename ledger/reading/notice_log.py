@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..core.dates import BadValue, is_blank, parse_date
-from ..core.errors import Location, Problem, column_letter, quote
+from ..core import problems as P
+from ..core.errors import Location, Problem, RowRef
 from .params import COLORS, Params
 from .reader import Book, find_header
 from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, normalize_header
@@ -88,37 +89,37 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     header = find_header(sheet, _ALIASES, problems)
     if header is None:
         if any(any(not is_blank(v) for v in row) for row in sheet.cells):
-            problems.append(Problem(Location(sheet.name, 1), "找不到督办记录的表头",
-                                    "此表由程序维护，请勿改动表头；如已误改，请从备份恢复"))
+            problems.append(P.LOG_NO_HEADER.at(RowRef(sheet.name, 1).at()))
         return [], problems
     cols = header.columns
     missing = [h for (h, _), k in zip(LOG_HEADERS, LOG_KEYS) if k in ("number", "task_id", "color", "issued")
                and k not in cols]
     if missing:
-        problems.append(Problem(Location(sheet.name, header.row), f"缺少表头：{'、'.join(missing)}",
-                                "此表由程序维护，请勿改动表头；如已误改，请从备份恢复"))
+        problems.append(P.LOG_MISSING_HEADER.at(RowRef(sheet.name, header.row).at(), missing="、".join(missing)))
         return [], problems
     notices: list[Notice] = []
     for r in range(header.row + 1, sheet.max_row + 1):
         def raw(key: str) -> object:
             return sheet.value(r, cols[key]) if key in cols else ""
 
+        ref = RowRef(sheet.name, r)
+
         def loc(key: str) -> Location:
-            return Location(sheet.name, r, column_letter(cols[key]))
+            return ref.at(cols[key])
 
         if all(is_blank(raw(k)) for k in LOG_KEYS if k in cols):
             continue
         number, color = str(raw("number")).strip(), str(raw("color")).strip().rstrip("色")
         if not number:
-            problems.append(Problem(loc("number"), "督办单编号为空", "此表由程序维护，请从备份恢复这一行"))
+            problems.append(P.LOG_NUMBER_EMPTY.at(loc("number")))
             continue
         if color not in COLORS:
-            problems.append(Problem(loc("color"), f"督办等级{quote(raw('color'))}无法识别", "应为 蓝、黄 或 红"))
+            problems.append(P.LOG_COLOR.at(loc("color"), text=raw("color")))
             continue
         try:
             issued = parse_date(raw("issued"), date1904=book.date1904)
         except BadValue as exc:
-            problems.append(Problem(loc("issued"), exc.message, exc.hint))
+            problems.append(exc.at(loc("issued")))
             continue
         deadline = None
         if not is_blank(raw("deadline")):
@@ -137,9 +138,8 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
     seen: dict[str, int] = {}
     for n in notices:
         if n.number in seen:
-            problems.append(Problem(Location(sheet.name, n.row, column_letter(cols["number"])),
-                                    f"督办单编号“{n.number}”重复（第{seen[n.number]}行）",
-                                    "编号不得重复，请从备份恢复督办记录"))
+            problems.append(RowRef(sheet.name, n.row).problem(P.LOG_NUMBER_DUPLICATE, cols["number"],
+                                                               number=n.number, first=seen[n.number]))
         seen.setdefault(n.number, n.row or 0)
     return notices, problems
 

@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..core.dates import is_blank, normalize_text
-from ..core.errors import Location, Problem, column_letter, quote
+from ..core import problems as P
+from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
 from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, Color, normalize_header
 
@@ -123,8 +124,7 @@ def read_params(book: Book) -> tuple[Params, list[Problem]]:
     aliases.update({"参数名称": "key", "项目": "key", "参数值": "value", "设置值": "value", "备注": "note"})
     header = find_header(sheet, aliases, problems, min_matches=2)
     if header is None or "key" not in header.columns or "value" not in header.columns:
-        problems.append(Problem(Location(sheet.name, 1), "找不到“参数”“值”表头",
-                                "请在前10行内设置表头：参数、值、说明"))
+        problems.append(P.PARAM_NO_HEADER.at(RowRef(sheet.name, 1).at()))
         return DEFAULT_PARAMS, problems
     kcol, vcol = header.columns["key"], header.columns["value"]
     values = dict(DEFAULT_PARAMS.values)
@@ -135,13 +135,12 @@ def read_params(book: Book) -> tuple[Params, list[Problem]]:
         if is_blank(raw_key):
             continue
         key = known.get(normalize_header(raw_key))
-        loc_key = Location(sheet.name, r, column_letter(kcol))
+        ref = RowRef(sheet.name, r)
         if key is None:
-            problems.append(Problem(loc_key, f"参数{quote(raw_key)}不认识",
-                                    _suggest_key(normalize_header(raw_key))))
+            problems.append(ref.problem(P.PARAM_UNKNOWN, kcol, text=raw_key, hint=_suggest_key(normalize_header(raw_key))))
             continue
         if key in seen:
-            problems.append(Problem(loc_key, f"参数“{key}”重复（第{seen[key]}行已设置）", "请只保留一行"))
+            problems.append(ref.problem(P.PARAM_DUPLICATE, kcol, key=key, first=seen[key]))
             continue
         seen[key] = r
         raw = sheet.value(r, vcol)
@@ -150,8 +149,7 @@ def read_params(book: Book) -> tuple[Params, list[Problem]]:
         try:
             values[key] = _convert(key, raw)
         except ValueError as exc:
-            problems.append(Problem(Location(sheet.name, r, column_letter(vcol)),
-                                    f"参数“{key}”的值{quote(raw)}无法识别", str(exc)))
+            problems.append(ref.problem(P.PARAM_VALUE, vcol, key=key, text=raw, hint=exc))
     return Params(MappingProxyType(values)), problems
 
 

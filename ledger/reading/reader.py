@@ -12,7 +12,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import LedgerError, Location, Problem, column_letter
+from ..core import problems as P
+from ..core.errors import LedgerError, Problem, RowRef, column_letter
 from ..core.schema import normalize_header
 from .formulas import FormulaCell, formula_cells
 
@@ -103,26 +104,17 @@ def check_format(path: Path) -> None:
     """Refuse what is not an .xlsx/.xlsm workbook, with a message that says what to do."""
     suffix = path.suffix.lower()
     if not path.exists():
-        raise LedgerError(f"找不到文件“{path}”：请检查路径是否正确。")
+        raise P.FILE_NOT_FOUND.error(path=path)
     if suffix in (".xls", ".et"):
-        raise LedgerError(
-            f"“{path.name}”是旧版 {suffix} 格式，本工具只能读写 .xlsx：请在 Excel 或 WPS 中"
-            f"打开它，选择“另存为”→“Excel 工作簿(*.xlsx)”，然后用新文件运行。"
-        )
+        raise P.FILE_OLD_FORMAT.error(name=path.name, suffix=suffix)
     if suffix not in (".xlsx", ".xlsm"):
-        raise LedgerError(f"“{path.name}”不是 Excel 工作簿（.xlsx）：请选择督办台账的 .xlsx 文件。")
+        raise P.FILE_NOT_XLSX.error(name=path.name)
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise LedgerError(
-            f"“{path.name}”实际是加密的或旧版（.xls）格式的文件：如设置了打开密码，请在 Excel/WPS 中"
-            f"取消密码；如是旧版格式，请“另存为”.xlsx 后再运行。"
-        )
+        raise P.FILE_ENCRYPTED.error(name=path.name)
     if not zipfile.is_zipfile(path):
-        raise LedgerError(
-            f"“{path.name}”不是有效的 .xlsx 文件（文件已损坏，或是改了扩展名的其他文件）："
-            f"请用 Excel/WPS 打开确认，或从备份恢复。"
-        )
+        raise P.FILE_NOT_ZIP.error(name=path.name)
     check_sizes(path)
 
 
@@ -141,16 +133,13 @@ def check_sizes(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except ZIP_DAMAGE as exc:
-        raise LedgerError(f"“{path.name}”无法打开：文件可能已损坏，请从备份恢复。") from exc
+        raise P.FILE_DAMAGED.error(name=path.name) from exc
     if "[Content_Types].xml" not in {i.filename for i in infos}:
-        raise LedgerError(f"“{path.name}”是压缩包但不是 Excel 工作簿：请选择督办台账的 .xlsx 文件。")
+        raise P.FILE_ZIP_NOT_WORKBOOK.error(name=path.name)
     big = max(infos, key=lambda i: i.file_size, default=None)
     total = sum(i.file_size for i in infos)
     if big is not None and (big.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES):
-        raise LedgerError(
-            f"“{path.name}”中的“{big.filename}”解压后达 {big.file_size / 1024 / 1024:,.0f} MB，远超正常台账的规模"
-            f"（文件可能已损坏或被恶意构造），为安全起见未读取：请用 Excel/WPS 打开后另存，再运行。"
-        )
+        raise P.FILE_TOO_BIG.error(name=path.name, part=big.filename, mb=f"{big.file_size / 1024 / 1024:,.0f}")
 
 
 def read_book(path: Path) -> Book:
@@ -181,8 +170,7 @@ def read_book(path: Path) -> Book:
 def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> LedgerError:
     where = f"的工作表“{sheet}”" if sheet else ""
     # the library's own words (e.g. “styleSheet”, “invalid zip”) mean nothing to a clerk
-    return LedgerError(f"无法读取“{path.name}”{where}：文件内容不完整或已损坏（或不是由 Excel/WPS 保存的工作簿）。"
-                       f"请用 Excel/WPS 打开检查后“另存为”新文件再运行，或用 ledger restore 从备份恢复。")
+    return P.FILE_UNREADABLE.error(name=path.name, where=where)
 
 
 def _is_date1904(path: Path) -> bool:
@@ -256,11 +244,8 @@ def find_header(
             names[col] = texts[col]
             if key in columns:
                 first = columns[key]
-                problems.append(Problem(
-                    Location(sheet.name, last, column_letter(col)),
-                    f"表头“{names[col]}”与{column_letter(first)}列“{names[first]}”表示同一项",
-                    "请删除或改名其中一列，只保留一列",
-                ))
+                problems.append(RowRef(sheet.name, last).problem(P.HEADER_DUPLICATE, col, name=names[col],
+                                                                 other_column=column_letter(first), other=names[first]))
                 continue
             columns[key] = col
         return HeaderMap(last, columns, names, texts, r)

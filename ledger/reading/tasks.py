@@ -16,7 +16,8 @@ from typing import Mapping
 
 from ..core import stages
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
-from ..core.errors import LedgerError, Location, Problem, Severity, column_index, column_letter, quote
+from ..core import problems as P
+from ..core.errors import Kind, Location, Problem, RowRef, column_index, column_letter
 from .formulas import FormulaCell
 from .reader import Book, HeaderMap, Sheet, find_header
 from ..core.schema import (AUTO_SUFFIX, GRADES, HOLIDAY_SHEET, LOG_SHEET, PARAM_SHEET, STATUS_MARKERS, STATUS_NAMES,
@@ -59,11 +60,15 @@ class Task:
     labels: Mapping[str, str] = field(default_factory=dict)  # standard header → the clerk's, where they differ
 
     def loc(self, key: str | None = None) -> Location:
-        return Location(self.sheet, self.row, self.columns.get(key) if key else None)
+        return RowRef(self.sheet, self.row).at(self.columns.get(key) if key else None)
 
-    def problem(self, key: str | None, message: str, hint: str = "",
-                severity: Severity = Severity.ERROR) -> Problem:
-        return in_clerks_words(Problem(self.loc(key), message, hint, severity), self.labels)
+    def problem(self, kind: Kind, key: str | None = None, /, **fields: object) -> Problem:
+        """A problem of this row, in the cell of field `key` (None: the row), in the clerk's words."""
+        return in_clerks_words(kind.at(self.loc(key), **fields), self.labels)
+
+    def located(self, exc: BadValue, key: str) -> Problem:
+        """A value of field `key` that could not be understood, in its cell, in the clerk's words."""
+        return in_clerks_words(exc.at(self.loc(key)), self.labels)
 
     @property
     def has_errors(self) -> bool:
@@ -122,7 +127,7 @@ def in_clerks_words(problem: Problem, labels: Mapping[str, str]) -> Problem:
     def say(text: str) -> str:
         return pattern.sub(lambda m: m[1] or labels[m[2]], text)
 
-    return Problem(problem.location, say(problem.message), say(problem.hint), problem.severity)
+    return problem.reworded(say)
 
 
 @lru_cache(maxsize=8)
@@ -177,20 +182,15 @@ def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]],
             sheet = book.get(name)
             if sheet is None:
                 names = "、".join(f"“{n}”" for n in book.sheets) or "（无）"
-                raise LedgerError(f"参数“任务工作表”中的“{name}”不是本工作簿的工作表（现有：{names}）："
-                                  f"请改为任务清单所在工作表的名称，多个用顿号分隔。")
+                raise P.SHEET_NAMED_UNKNOWN.error(name=name, names=names)
             header = find_header(sheet, aliases, problems)
             if header is None:
-                raise LedgerError(
-                    f"“{sheet.name}”前10行中找不到表头：表头行至少要有“任务内容”“牵头单位”“交办日期”等列名中的三个。")
+                raise P.SHEET_NO_HEADER.error(name=sheet.name)
             missing = [f.header for f in _REQUIRED if f.key not in header.columns]
             if missing:
                 found = "、".join(header.names[c] for c in sorted(header.names))
-                raise LedgerError(
-                    f"{sheet.name}!第{header.row}行 表头缺少必填列：{'、'.join(missing)}（已识别：{found}）："
-                    f"请添加这些列，或把现有列名改为标准名称（别名见说明）。",
-                    problems,
-                )
+                raise P.SHEET_MISSING_COLUMNS.error(RowRef(sheet.name, header.row).at(), problems=problems,
+                                                    missing="、".join(missing), found=found)
             chosen.append((sheet, header))
         return chosen, [], problems
     chosen, incomplete, problems = [], [], []
@@ -214,10 +214,7 @@ def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]],
     if not chosen:
         names = "、".join(f"“{n}”" for n in book.sheets) or "（无）"
         detail = "；".join(f"“{n}”缺少{'、'.join(m)}" for n, m in incomplete)
-        raise LedgerError(
-            f"工作簿中没有找到任务清单（现有工作表：{names}{'；' + detail if detail else ''}）："
-            f"任务表的表头（前10行内）须有“任务内容”“牵头单位”“交办日期”三列（可用别名，如 工作任务、责任单位、交办时间），"
-            f"或在“参数设置”中用“任务工作表”指明。")
+        raise P.SHEET_NO_TASKS.error(names=names, detail="；" + detail if detail else "")
     return chosen, incomplete, problems
 
 
@@ -374,8 +371,10 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     probs: list[Problem] = []
     values: dict[str, object] = {}
 
+    here = RowRef(sheet, row)
+
     def loc(key: str) -> Location:
-        return Location(sheet, row, letters.get(key))
+        return here.at(letters.get(key))
 
     def date_field(key: str, reference: date | None) -> date | None:
         v = raw.get(key, "")
@@ -384,27 +383,26 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
         try:
             return parse_date(v, reference, date1904)
         except BadValue as exc:
-            probs.append(Problem(loc(key), f"{_header(key)}{exc.message}", exc.hint))
+            probs.append(exc.at(loc(key), prefix=_header(key)))
             return None
 
     for key in ("source", "basis", "content", "leader", "ext_by", "reason", "progress"):
         values[key] = _text(raw.get(key, ""))
     values["id"] = normalize_id(raw.get("id", ""))     # an empty id is filled by the tool (ids.py)
     if not values["content"]:
-        probs.append(Problem(loc("content"), "任务内容为空", "请填写任务内容"))
+        probs.append(P.TASK_CONTENT_EMPTY.at(loc("content")))
 
     # 交办日期: a year-less 11月23日 means the latest such day not after the run date
     assigned_raw = raw.get("assigned", "")
     assigned = None
     if is_blank(assigned_raw):
-        probs.append(Problem(loc("assigned"), "交办日期为空", "请填写交办日期，如 2026-11-23"))
+        probs.append(P.TASK_ASSIGNED_EMPTY.at(loc("assigned")))
     else:
         assigned = date_field("assigned", date(run_date.year, 1, 1))
         if assigned is not None and assigned > run_date and not _has_year(assigned_raw):
             assigned = assigned.replace(year=assigned.year - 1)
         if assigned is not None and assigned > run_date:
-            probs.append(Problem(loc("assigned"), f"交办日期{assigned.isoformat()}晚于本次运行日期{run_date.isoformat()}",
-                                 "请核对交办日期", Severity.WARNING))
+            probs.append(P.TASK_ASSIGNED_FUTURE.at(loc("assigned"), day=assigned.isoformat(), date=run_date.isoformat()))
     values["assigned"] = assigned
     ref = assigned
     for key in ("ext_to", "ext_applied", "done", "closed"):
@@ -416,14 +414,14 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     values["assist"] = tuple(u for u in _units([*marked_assist, *assist_lead, *assist], "assist", units, loc, probs)
                              if u not in values["lead"])
     if is_blank(raw.get("lead", "")):
-        probs.append(Problem(loc("lead"), "牵头单位为空", "请填写牵头单位"))
+        probs.append(P.TASK_LEAD_EMPTY.at(loc("lead")))
 
     grade_raw = normalize_text(raw.get("grade", ""))
     grade = None
     if grade_raw:
         grade = grade_raw if grade_raw in GRADES else _GRADE_ALIASES.get(grade_raw)
         if grade is None:
-            probs.append(Problem(loc("grade"), f"紧急程度{quote(raw.get('grade'))}无法识别", "请填写 急件、要件 或 普件"))
+            probs.append(P.TASK_GRADE.at(loc("grade"), text=raw.get("grade")))
     values["grade"] = grade
 
     review_raw = normalize_text(raw.get("review", ""))
@@ -431,31 +429,28 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     if review_raw:
         review = _REVIEW_ALIASES.get(review_raw, "")
         if not review:
-            probs.append(Problem(loc("review"), f"办结审核{quote(raw.get('review'))}无法识别", "请填写“合格”或“不合格”"))
+            probs.append(P.TASK_REVIEW.at(loc("review"), text=raw.get("review")))
     elif values["done"] is not None:
         review = "合格"
     values["review"] = review
     values["limit"] = raw.get("limit", "")
 
     if values["ext_to"] is not None and not values["ext_by"]:
-        probs.append(Problem(loc("ext_by"), "填写了延期至，但延期审批人为空",
-                             "延期须经审批（三色督办单制度第八条），请填写延期审批人，或清空延期至"))
+        probs.append(P.TASK_EXTENSION_UNAPPROVED.at(loc("ext_by")))
     # SPEC §3.2 rule 6: an impossible 办结日期 is an error, never read as "done on time" or "not yet due"
     if values["done"] is not None and values["done"] > run_date:
-        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}晚于本次运行日期{run_date.isoformat()}",
-                             "办结日期不能是将来的日期，请核对（任务尚未办结时请留空）"))
+        probs.append(P.TASK_DONE_FUTURE.at(loc("done"), day=values["done"].isoformat(), date=run_date.isoformat()))
     if values["done"] is not None and assigned is not None and values["done"] < assigned:
-        probs.append(Problem(loc("done"), f"办结日期{values['done'].isoformat()}早于交办日期{assigned.isoformat()}",
-                             "请核对办结日期和交办日期（常见为年份或月份录错）"))
+        probs.append(P.TASK_DONE_BEFORE_ASSIGNED.at(loc("done"), day=values["done"].isoformat(),
+                                                    assigned=assigned.isoformat()))
     if values["closed"] is not None and values["done"] is None:
-        probs.append(Problem(loc("closed"), "已填写销号日期但没有办结日期", "请补填办结日期", Severity.WARNING))
+        probs.append(P.TASK_CLOSED_NOT_DONE.at(loc("closed")))
     problems = tuple(in_clerks_words(p, labels) for p in probs)
     return Task(sheet=sheet, row=row, columns=letters, problems=problems, category=category,  # type: ignore[arg-type]
                 labels=labels, **values)
 
 
 _UNIT_FIELDS = ("lead", "assist")
-_RELOAD_HINT = "请在 Excel 或 WPS 中打开台账、保存一次（让公式算出结果）后再运行，或把公式改为直接填写的内容"
 
 
 def _check_formulas(task: Task, header: HeaderMap, formulas: Mapping[tuple[int, int], FormulaCell]) -> Task:
@@ -468,17 +463,16 @@ def _check_formulas(task: Task, header: HeaderMap, formulas: Mapping[tuple[int, 
         cell = formulas.get((task.row, col))
         if cell is None:
             continue
-        loc = Location(task.sheet, task.row, column_letter(col))
-        name, shown = header.names.get(col, _header(key)), quote("=" + cell.formula)
+        loc = RowRef(task.sheet, task.row).at(col)
+        name, formula = header.names.get(col, _header(key)), "=" + cell.formula
         if cell.error is not None:
-            found.append(Problem(loc, f"{name}公式{shown}的结果是错误值{cell.error}", "请修正公式，或改为直接填写的内容"))
+            found.append(P.FORMULA_ERROR.at(loc, field=name, formula=formula, error=cell.error))
         elif cell.cached is None or (cell.cached == "" and not cell.is_text):
-            found.append(Problem(loc, f"{name}是公式{shown}，但文件中没有保存它的计算结果", _RELOAD_HINT))
+            found.append(P.FORMULA_NO_RESULT.at(loc, field=name, formula=formula))
         elif key in _UNIT_FIELDS and not cell.is_text:
-            found.append(Problem(loc, f"{name}公式{shown}的结果“{cell.cached}”不是单位名称", _RELOAD_HINT))
+            found.append(P.FORMULA_NOT_UNIT.at(loc, field=name, formula=formula, value=cell.cached))
         elif cell.volatile:
-            found.append(Problem(loc, f"{name}公式{shown}的结果每天都会变化", "请改为直接填写固定的日期或内容，"
-                                 "否则应办结日期和督办时间会随打开文件的日期而变", Severity.WARNING))
+            found.append(P.FORMULA_VOLATILE.at(loc, field=name, formula=formula))
     if not found:
         return task
     replaced = {p.location.column for p in found if p.is_error}
@@ -504,7 +498,7 @@ def _units(names: list[str], key: str, units: UnitDirectory | None, loc, probs: 
             close = units.closest(name)
             hint = ("是否是：" + "、".join(close) + "？请改为单位名录中的名称，或在“单位名录”中为它添加别名") if close \
                 else "请在“单位名录”中添加该单位，或改为名录中的名称"
-            probs.append(Problem(loc(key), f"{_header(key)}“{name}”不在单位名录中", hint))
+            probs.append(P.TASK_UNIT_UNKNOWN.at(loc(key), field=_header(key), name=name, hint=hint))
             continue
         if unit.name not in resolved:
             resolved.append(unit.name)
@@ -531,7 +525,7 @@ def _flag_duplicate_ids(sheets: list[TaskSheet]) -> list[TaskSheet]:
         if o is None:
             return t
         where = f"第{o.row}行" if o.sheet == t.sheet else f"“{o.sheet}”第{o.row}行"
-        return _with_problem(t, t.problem("id", f"任务编号“{t.id}”与{where}重复", "任务编号不得重复，请修改其中一行"))
+        return _with_problem(t, t.problem(P.TASK_ID_DUPLICATE, "id", id=t.id, where=where))
     return [replace(ts, tasks=tuple(flagged(t) for t in ts.tasks)) for ts in sheets]
 
 

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from ..core.dates import is_blank
-from ..core.errors import Location, Problem, column_letter
+from ..core import problems as P
+from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
 from ..core.schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
 
@@ -105,8 +106,7 @@ def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
             aliases[normalize_header(h)] = key
     header = find_header(sheet, aliases, problems, min_matches=1)
     if header is None or "name" not in header.columns:
-        problems.append(Problem(Location(sheet.name, 1), "找不到“单位名称”表头",
-                                "请在前10行内设置表头：单位名称、别名、类别、主要负责人、联系电话"))
+        problems.append(P.UNIT_NO_HEADER.at(RowRef(sheet.name, 1).at()))
         return None, problems
     cols = header.columns
     units: list[Unit] = []
@@ -131,11 +131,8 @@ def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
         for key in (name, *unit.aliases):
             if key in lookup and lookup[key].name != name:
                 col = cols["name"] if key == name else cols.get("aliases", cols["name"])
-                problems.append(Problem(
-                    Location(sheet.name, r, column_letter(col)),
-                    f"名称“{key}”同时指向“{lookup[key].name}”（第{owner_row[key]}行）和“{name}”",
-                    "同一名称或别名只能属于一个单位，请删除其中一处",
-                ))
+                problems.append(RowRef(sheet.name, r).problem(P.UNIT_NAME_CONFLICT, col, key=key, first=lookup[key].name,
+                                                              first_row=owner_row[key], name=name))
                 continue
             lookup[key] = unit
             owner_row[key] = r

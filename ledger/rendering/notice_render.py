@@ -24,7 +24,8 @@ from pathlib import Path
 from ..core import stages
 from .docx_fast import FastDocx, order_shaded_cells
 from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
-from ..core.errors import LedgerError
+from ..core import problems as P
+from ..core.errors import Problem
 from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
 from ..reading.params import COLOR_NAMES, Params
 
@@ -79,24 +80,22 @@ def _jinja_env(**options):
 
 # --- checking -------------------------------------------------------------------------------------
 
-def check_templates(folder: Traversable) -> list[str]:
-    """Problems with the templates in `folder`, in Chinese; empty when they can be rendered."""
+def check_templates(folder: Traversable) -> list[Problem]:
+    """Problems with the templates in `folder`; empty when they can be rendered."""
     if isinstance(folder, Path) and not folder.is_dir():
-        return [f"模板目录“{folder}”不存在：请检查参数设置“模板目录”或 --templates 指定的文件夹；留空则使用内置模板。"]
-    problems: list[str] = []
+        return [P.TEMPLATE_FOLDER_MISSING.at(folder=folder)]
+    problems: list[Problem] = []
     docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
     problems += _check_docx(docx_file)
     problems += _check_html(html_file)
     return problems
 
 
-def _unknown(label: str, names: set[str], attributes: set[str]) -> list[str]:
+def _unknown(label: str, names: set[str], attributes: set[str]) -> list[Problem]:
     context = "、".join(sorted(CONTEXT_NAMES))
     fields_hint = "、".join(f for f in VIEW_FIELDS if f not in ("contacts", "unit_rank"))
-    out = [f"模板“{label}”使用了程序不提供的变量“{name}”：可用的变量是 {context}，"
-           f"每份督办单在 for 循环中用“n.字段名”，请改正或删除。" for name in sorted(names)]
-    out += [f"模板“{label}”使用了督办单没有的字段“{attr}”：可用字段有 {fields_hint}，请改正或删除。"
-            for attr in sorted(attributes)]
+    out = [P.TEMPLATE_UNKNOWN_NAME.at(name=label, variable=name, context=context) for name in sorted(names)]
+    out += [P.TEMPLATE_UNKNOWN_FIELD.at(name=label, field=attr, fields=fields_hint) for attr in sorted(attributes)]
     return out
 
 
@@ -119,7 +118,7 @@ def _loop_attributes(ast) -> set[str]:
     return bad
 
 
-def _check_docx(file: Traversable) -> list[str]:
+def _check_docx(file: Traversable) -> list[Problem]:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
 
@@ -128,7 +127,7 @@ def _check_docx(file: Traversable) -> list[str]:
         tpl = DocxTemplate(BytesIO(file.read_bytes()))
         tpl.init_docx()
     except Exception as exc:  # noqa: BLE001 — any unreadable file the clerk put there is a message
-        return [f"模板“{label}”无法打开（{exc}）：请确认它是用 Word/WPS 另存的 .docx 文件。"]
+        return [P.TEMPLATE_UNOPENABLE.at(name=label, reason=exc)]
     env = _jinja_env()
     try:
         names = set(tpl.get_undeclared_template_variables(jinja_env=env)) - CONTEXT_NAMES - set(env.globals)
@@ -136,12 +135,11 @@ def _check_docx(file: Traversable) -> list[str]:
         env.compile(source)     # unknown filters and tests surface here, not half-way through a run
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
-        return [f"模板“{label}”中的 {{{{ }}}} 或 {{% %}} 标记有误（{exc.message}）：请检查最近修改过的字段，"
-                f"或改回内置模板。"]
+        return [P.TEMPLATE_MARKUP.at(name=label, reason=exc.message)]
     return _unknown(label, names, _loop_attributes(ast))
 
 
-def _check_html(file: Traversable) -> list[str]:
+def _check_html(file: Traversable) -> list[Problem]:
     from jinja2 import TemplateSyntaxError, meta
 
     label = str(file)
@@ -151,9 +149,9 @@ def _check_html(file: Traversable) -> list[str]:
         env.compile(source)
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
-        return [f"模板“{label}”第{exc.lineno}行有误（{exc.message}）：请检查该行的 {{{{ }}}} 或 {{% %}} 标记。"]
+        return [P.TEMPLATE_LINE.at(name=label, line=exc.lineno, reason=exc.message)]
     except (OSError, UnicodeDecodeError) as exc:
-        return [f"模板“{label}”无法读取（{exc}）：请以 UTF-8 编码保存。"]
+        return [P.TEMPLATE_ENCODING.at(name=label, reason=exc)]
     names = set(meta.find_undeclared_variables(ast)) - CONTEXT_NAMES - set(env.globals)
     return _unknown(label, names, _loop_attributes(ast))
 
@@ -269,7 +267,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     folder = template_dir(params) if templates is None else templates
     problems = [] if checked else check_templates(folder)
     if problems:
-        raise LedgerError("督办单模板有误，本次未生成督办单：\n" + "\n".join(problems))
+        raise P.RUN_NOTICE_TEMPLATES.error(problems=problems)
     by_unit = bool(params["督办单按单位排列"])
     views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v, by_unit)))
     stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
@@ -290,9 +288,8 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
                 stages.advance(len(group))     # not printed (蓝色打印 off): only in the HTML and SMS list
         outputs.append((out_dir / HTML_FILE, _render_html(views, html_file.read_text(encoding="utf-8"))))
     except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
-        raise LedgerError(f"督办单模板无法生成文档（{type(exc).__name__}: {exc}）：请检查最近对模板"
-                          f"（{docx_file}、{html_file}）的修改，或清空参数设置“模板目录”改用内置模板。"
-                          f"本次未生成督办单。") from exc
+        raise P.TEMPLATE_RENDER_FAILED.error(reason=f"{type(exc).__name__}: {exc}",
+                                             files=f"{docx_file}、{html_file}") from exc
     blue = [v for v in views if v.color == "蓝"]
     if blue:
         outputs.append((out_dir / SMS_FILE, _render_sms(blue, _template(folder, TEMPLATE_SMS))))

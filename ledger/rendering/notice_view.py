@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from ..core.calendar import WorkCalendar, YearNotCovered
-from ..core.errors import LedgerError
+from ..core import problems as P
 from ..reading.notice_log import Notice, number_key
 from ..core.schema import Color
 from ..reading.params import DEFAULT_PARAMS, Params
@@ -220,7 +220,7 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
     missing = [n for n in chosen if n.task_id not in rows]
     if missing:
         listed = "、".join(f"{n.number}（任务编号“{n.task_id}”）" for n in missing[:10])
-        raise LedgerError(f"督办台账中找不到这些督办单对应的任务：{listed}。请核对任务编号，或从备份恢复被删除的行。")
+        raise P.RUN_NOTICE_ORPHAN.error(listed=listed)
     earlier: dict[tuple[str, str], list[tuple]] = {}     # (task, colour) → order keys of its notices
     for m in {m.number: m for m in (*loaded.log, *outcome.new_notices)}.values():
         earlier.setdefault((m.task_id, m.color), []).append((m.issued, number_key(m.number)))

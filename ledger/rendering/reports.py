@@ -28,6 +28,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .chart import rate_chart_png, rate_text, text_bars
+from ..core import problems as P
 from ..core.errors import LedgerError
 from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
@@ -262,14 +263,12 @@ def _template_error(name: str, exc: Exception) -> LedgerError:
     from jinja2 import TemplateSyntaxError, UndefinedError
 
     if isinstance(exc, UndefinedError):
-        return LedgerError(f"模板“{name}”使用了程序不提供的字段（{exc.message}）："
-                           f"请改正或改回内置模板，本次未生成该文件。")
+        return P.TEMPLATE_UNDEFINED.error(name=name, reason=exc.message)
     if isinstance(exc, TemplateSyntaxError):
-        return LedgerError(f"模板“{name}”中的 {{{{ }}}} 或 {{% %}} 标记有误（第{exc.lineno}行：{exc.message}）："
-                           f"请检查最近修改过的字段，或改回内置模板。")
+        return P.TEMPLATE_SYNTAX.error(name=name, line=exc.lineno, reason=exc.message)
     if isinstance(exc, BrokenMarkup):
-        return LedgerError(f"模板“{name}”生成的文档结构有误：{exc}。本次未生成该文件，也可改回内置模板。")
-    return LedgerError(f"模板“{name}”无法使用（{exc}）：请确认它是用 Word/WPS 另存的 .docx 文件，或改回内置模板。")
+        return P.TEMPLATE_BROKEN_OUTPUT.error(name=name, reason=exc)
+    return P.TEMPLATE_UNUSABLE.error(name=name, reason=exc)
 
 
 def _chart_image(tpl, png: bytes, InlineImage, Mm):

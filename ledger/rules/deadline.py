@@ -19,12 +19,12 @@ from datetime import date, timedelta
 
 from ..core.calendar import WorkCalendar, YearNotCovered
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
-from ..core.errors import Problem, Severity, quote
+from ..core import problems as P
+from ..core.errors import Problem
 from ..reading.params import Params
 from ..reading.tasks import Task
 from .ladder import roll_forward
 
-LIMIT_HINT = "请填写日期（如 2026-11-30），或“5个工作日”“10天”“6月底”“年底前”“第三季度”“立即”等"
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -121,7 +121,7 @@ def parse_limit(value: object, assigned: date, cal: WorkCalendar, date1904: bool
     """办理时限 (date or expression) → deadline. Raises BadValue; YearNotCovered passes through."""
     if not isinstance(value, str):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 1000:
-            raise BadValue(f"办理时限“{value:g}”含义不明确", "请写成“10个工作日”或“10天”，或填写具体日期")
+            raise BadValue(P.LIMIT_NUMBER, number=f"{value:g}")
         return parse_date(value, assigned, date1904)
     text = normalize_text(value)
     m = _WORKDAYS.match(text)
@@ -163,9 +163,8 @@ def parse_limit(value: object, assigned: date, cal: WorkCalendar, date1904: bool
         except BadValue:
             continue
     if len(_DEADLINE_WORDS.findall(text)) >= 2:
-        raise BadValue(f"办理时限{quote(value)}含有两个时限",
-                       "一行只能有一个时限：请把该任务拆成每个时限一行（如“市级”“区、县”各一行）")
-    raise BadValue(f"办理时限{quote(value)}无法识别", LIMIT_HINT)
+        raise BadValue(P.LIMIT_TWO, text=value)
+    raise BadValue(P.LIMIT_UNREADABLE, text=value)
 
 
 def ongoing_kind(value: object) -> tuple[str, Duty | None] | None:
@@ -204,23 +203,21 @@ def compute_deadline(task: Task, cal: WorkCalendar, params: Params, date1904: bo
             try:
                 base = parse_limit(task.limit, task.assigned, cal, date1904)
             except BadValue as exc:
-                return Deadline(None, None, (task.problem("limit", exc.message, exc.hint),))
+                return Deadline(None, None, (task.located(exc, "limit"),))
             if base < task.assigned:
-                problems.append(task.problem("limit", f"办理时限{base.isoformat()}早于交办日期{task.assigned.isoformat()}",
-                                             "请核对办理时限和交办日期"))
+                problems.append(task.problem(P.TASK_LIMIT_BEFORE_ASSIGNED, "limit", day=base.isoformat(),
+                                             assigned=task.assigned.isoformat()))
                 return Deadline(None, None, tuple(problems))
     except YearNotCovered as exc:
-        return Deadline(None, None, (task.problem("limit" if not is_blank(task.limit) else "assigned", str(exc)),))
+        return Deadline(None, None, (task.problem(P.CALENDAR_YEAR_MISSING, "limit" if not is_blank(task.limit) else "assigned",
+                                                  reason=exc),))
     if task.ext_to is None or not task.ext_by:
         return Deadline(_working(base, cal, params), None, tuple(problems))
     if task.ext_to < base:
-        problems.append(task.problem("ext_to", f"延期至{task.ext_to.isoformat()}早于原办理时限{base.isoformat()}",
-                                     "请核对延期日期", Severity.WARNING))
+        problems.append(task.problem(P.TASK_EXTENSION_EARLIER, "ext_to", day=task.ext_to.isoformat(), base=base.isoformat()))
     if task.ext_applied is not None and task.ext_applied > base:
-        problems.append(task.problem(
-            "ext_applied",
-            f"延期申请日期{task.ext_applied.isoformat()}晚于原办理时限{base.isoformat()}",
-            "按三色督办单制度第八条，延期应在规定时限内申请；已按批准的延期日期计算", Severity.WARNING))
+        problems.append(task.problem(P.TASK_EXTENSION_LATE, "ext_applied", day=task.ext_applied.isoformat(),
+                                     base=base.isoformat()))
     return Deadline(_working(task.ext_to, cal, params), _working(base, cal, params), tuple(problems))
 
 

@@ -16,7 +16,8 @@ from datetime import date
 
 from ..core.calendar import WorkCalendar, YearNotCovered
 from .deadline import Deadline
-from ..core.errors import Problem, Severity
+from ..core import problems as P
+from ..core.errors import Problem
 from ..core.schema import ONGOING, UNVERIFIED_DONE, Color
 from ..reading.notice_log import Notice
 from ..reading.params import COLOR_NAMES, Params
@@ -55,8 +56,7 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
 
     if task.closed is not None and not task.has_errors:
         # a struck-off task needs no deadline; problems computing it are only worth a note
-        problems = [p if not p.is_error else Problem(p.location, p.message, p.hint, Severity.WARNING)
-                    for p in problems]
+        problems = [p.as_warning() if p.is_error else p for p in problems]
         overdue = (task.done - D).days if D and task.done and task.done > D else None
         return Evaluation(task, deadline, "已销号", None, overdue, None, level, "", tuple(problems))
     settled = _without_notice(task, deadline, problems, level, run_date, cal)
@@ -83,22 +83,22 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
             state = "临期" if remaining <= params.int("临期提醒") else "未到期"
         except YearNotCovered as exc:
             state = "未到期"
-            problems.append(task.problem(None, f"剩余工作日暂无法计算（{exc}）", "", Severity.WARNING))
+            problems.append(task.problem(P.RULE_REMAINING_UNKNOWN, reason=exc))
     if task.done is not None and task.review == "不合格":
-        problems.append(task.problem("review", "办结审核不合格，任务仍在督办", "", Severity.WARNING))
+        problems.append(task.problem(P.TASK_REVIEW_FAILED, "review"))
     overdue = (run_date - D).days if run_date > D else None
 
     try:
         issue = _escalate(task, D, history, run_date, params, cal)
     except YearNotCovered as exc:
-        problems.append(task.problem(None, f"督办日期无法计算：{exc}"))
+        problems.append(task.problem(P.RULE_DATE_UNKNOWN, reason=exc))
         return Evaluation(task, deadline, "数据有误", level=level,
                           next_step="请按程序提示更正后重新运行", problems=tuple(problems))
     try:
         next_step = _next_step(task, D, history, issue, run_date, params, cal)
     except YearNotCovered as exc:    # what is due today is decided; only the date after it is unknown
         next_step = ""
-        problems.append(task.problem(None, f"下一步督办日期暂无法计算（{exc}）", "", Severity.WARNING))
+        problems.append(task.problem(P.RULE_NEXT_UNKNOWN, reason=exc))
     if issue and (level is None or Color(issue).rank > Color(level).rank):
         level = issue
     return Evaluation(task, deadline, state, remaining, overdue, issue, level, next_step, tuple(problems))
@@ -138,12 +138,11 @@ def _without_notice(task: Task, deadline: Deadline, problems: list[Problem], lev
             due = deadline.duty.next_on_or_after(T, cal)
         except YearNotCovered as exc:
             return Evaluation(task, deadline, ONGOING, level=level, next_step=label, problems=(
-                *problems, task.problem("limit", f"下次报送日期暂无法计算（{exc}）", "", Severity.WARNING)))
+                *problems, task.problem(P.RULE_DUTY_NEXT_UNKNOWN, "limit", reason=exc)))
         return Evaluation(task, deadline, ONGOING, level=level, next_step=f"{label}：下次 {due.isoformat()}",
                           problems=tuple(problems), next_due=due)
     if task.is_open and task.done is None and says_done(task.progress):
-        note = task.problem("progress", f"办理进展“{task.progress}”表示已办结，但办结日期为空",
-                            "请核实后填写办结日期；核实前不发督办单", Severity.WARNING)
+        note = task.problem(P.TASK_SAYS_DONE, "progress", progress=task.progress)
         return Evaluation(task, deadline, UNVERIFIED_DONE, level=level, next_step="请核实是否已办结，并填写办结日期",
                           problems=(*problems, note))
     return None

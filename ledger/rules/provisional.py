@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..core.calendar import PROVISIONAL_HINT, WorkCalendar, YearNotCovered, provisional_text
-from ..core.errors import Problem, Severity
+from ..core import problems as P
+from ..core.errors import Problem
 from ..core.schema import Color
 from ..reading.notice_log import Notice
 from ..reading.params import COLOR_NAMES, Params
@@ -24,7 +25,7 @@ from .ladder import next_rungs
 
 def provisional_warnings(task: Task, years: Iterable[int]) -> tuple[Problem, ...]:
     """One 程序提示 per provisional year the row's dates went through."""
-    return tuple(task.problem(None, provisional_text(y), PROVISIONAL_HINT, Severity.WARNING) for y in sorted(years))
+    return tuple(task.problem(P.CALENDAR_PROVISIONAL, text=provisional_text(y), hint=PROVISIONAL_HINT) for y in sorted(years))
 
 
 def was_due(notice: Notice, D: date, params: Params, cal: WorkCalendar) -> bool:
@@ -50,10 +51,6 @@ def moved_notices(task: Task, D: date | None, history: Iterable[Notice], params:
 
 
 def moved_warning(task: Task, notice: Notice, D: date) -> Problem:
-    return task.problem(
-        None,
-        f"{notice.number}（{notice.issued.isoformat()}发出）是按推算的应办结日期{notice.deadline.isoformat()}发出的，"  # type: ignore[union-attr]
-        f"按已公布的放假安排应办结日期为{D.isoformat()}，该{COLOR_NAMES[notice.color]}督办单发出时尚不应发",
-        "请核实并向被督办单位说明；督办记录中的这份督办单保留，不删除、不改号",
-        Severity.WARNING,
-    )
+    return task.problem(P.RULE_NOTICE_MOVED, number=notice.number, issued=notice.issued.isoformat(),
+                        then=notice.deadline.isoformat(), now=D.isoformat(),  # type: ignore[union-attr]
+                        color=COLOR_NAMES[notice.color])
