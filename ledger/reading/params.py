@@ -17,9 +17,6 @@ from ..core.errors import Location, Problem, column_letter, quote
 from .reader import Book, find_header
 from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, Color, normalize_header
 
-COLORS = tuple(Color)
-COLOR_NAMES = {c: c.cn for c in Color}
-
 
 @dataclass(frozen=True)
 class Params:

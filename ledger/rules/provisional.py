@@ -17,7 +17,8 @@ from ..core.calendar import PROVISIONAL_HINT, WorkCalendar, YearNotCovered, prov
 from ..core.errors import Problem, Severity
 from ..core.schema import Color
 from ..reading.notice_log import Notice
-from ..reading.params import COLOR_NAMES, Params
+from ..core.schema import Color
+from ..reading.params import Params
 from ..reading.tasks import Task
 from .ladder import next_rungs
 
@@ -53,7 +54,7 @@ def moved_warning(task: Task, notice: Notice, D: date) -> Problem:
     return task.problem(
         None,
         f"{notice.number}（{notice.issued.isoformat()}发出）是按推算的应办结日期{notice.deadline.isoformat()}发出的，"  # type: ignore[union-attr]
-        f"按已公布的放假安排应办结日期为{D.isoformat()}，该{COLOR_NAMES[notice.color]}督办单发出时尚不应发",
+        f"按已公布的放假安排应办结日期为{D.isoformat()}，该{Color(notice.color).cn}督办单发出时尚不应发",
         "请核实并向被督办单位说明；督办记录中的这份督办单保留，不删除、不改号",
         Severity.WARNING,
     )
