@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "reprint":
             from .batch import reprint
 
-            report = reprint(args.workbook, args.number, args.out, args.templates, today)
+            report = reprint(args.workbook, args.number, args.out, args.templates, today=today)
         else:
             from .batch import check_workbook
 

@@ -1,10 +1,13 @@
-"""The weekly batch as one readable pipeline (SPEC §1):
+"""The reading and deciding stages of the weekly run (SPEC §1):
 
-    read workbook → settings (参数设置, 节假日, 单位名录, 督办记录) → parse task rows
-    → deadlines → escalation against the log → number new notices → write back → outputs
+    load: read workbook → settings (参数设置, 节假日, 单位名录, 督办记录) → parse task rows
+    refuse_unsafe: settings to correct, a log cut or later than the run date → nothing is issued
+    evaluate_all: deadlines → escalation against the log → number new notices → `Outcome`
 
 Each stage is a function that can be called and tested on its own; rules are pure and receive the
-run date. Only `load` and `commit` touch files. The library never prints: the CLI shows results.
+run date, and only `load` touches a file. The story that strings these together with the lock,
+the documents and the write-back reads top to bottom in `ledger.batch.run_weekly`; writing is
+`ledger.writeback`, documents `ledger.outputs`. The library never prints: the CLI shows results.
 """
 
 from __future__ import annotations
@@ -264,6 +267,15 @@ def _tool_value(name: str, value: object, params: Params) -> bool:
     if name in ("剩余工作日", "逾期天数"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return True             # 下一步, 程序提示: free text the tool writes; nothing to tell apart
+
+
+def refuse_unsafe(loaded: Loaded, run_date: date) -> None:
+    """Raise LedgerError when issuing anything would be unsafe: settings to correct (`config_error`),
+    or a log that was cut or is later than the run date (`check_history`)."""
+    err = config_error(loaded)
+    if err:
+        raise err
+    check_history(loaded, run_date)
 
 
 def config_error(loaded: Loaded) -> LedgerError | None:
