@@ -174,8 +174,6 @@ class State(StrEnum):
 
 STATES = tuple(State)
 _STATE_FILL = {State.OVERDUE: "FFFFC7CE", State.BAD_DATA: "FFF8CBAD"}
-ONGOING = State.ONGOING
-UNVERIFIED_DONE = State.UNVERIFIED_DONE
 
 # Headers a clerk's ledger commonly has that the tool reads but never uses: 序号 is renumbered
 # whenever rows are inserted or sorted, so it can never identify a task.
