@@ -1,4 +1,13 @@
-"""`ledger run` and `ledger check` as library calls returning a report (the CLI only prints it).
+"""`ledger run`, `check`, `report` and `reprint` as library calls returning a report (the CLI only
+prints it).
+
+`run_weekly` tells the weekly run in one function, top to bottom: locate the workbook → (dry run:
+evaluate and say what would happen) → ensure it is writable → lock → read → refuse if unsafe →
+evaluate → render the documents into staging → commit (backup and write-back) → publish → forms →
+summary. What is not part of that story is wrapped so it does not interrupt it: the collector
+policy for the long-lived rows (`_LongLivedHeap`), the progress stages (`_render`, `_commit`) and
+the kill points of the crash tests (`_passed`, `ledger.faults`). The stages themselves live below:
+reading and rules in `pipeline`, documents in `outputs`, the write-back in `writeback`.
 
 Exit codes: 0 clean; 1 some rows had data errors (the rest processed); 2 nothing could be done
 (unreadable file, missing required column, settings to correct, locked file, --date too early).
@@ -12,12 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from .core import stages
 from .core import problems as P
 from .core.errors import LedgerError
 from .faults import checkpoint
-from .pipeline import Outcome, check_history, config_error, evaluate_all, load
+from .pipeline import Outcome, check_history, config_error, evaluate_all, load, refuse_unsafe
 from .summary import Summary, summarize
 
 SUMMARY_FILE = "运行摘要.txt"
@@ -43,49 +53,86 @@ def _fatal(exc: LedgerError) -> RunReport:
 
 def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run: bool = False,
                templates: Path | None = None, forms: bool = False) -> RunReport:
-    """The weekly batch: evaluate every row, render the documents, write status columns and the
-    log (the commit point), then publish the documents. See `outputs` for why in that order.
-    Its stages are reported through `ledger.core.stages` (the CLI draws them as progress bars).
-    `out_root` None: the output folder of `outputs.output_root`."""
-    from .outputs import document_count, missing_folders, output_root, publish, remove_empty
-    from .outputs import stage as render_outputs, templates_for
+    """The weekly batch, top to bottom (SPEC §1, §5). Documents are rendered into a staging folder
+    before the workbook is replaced (the commit point) and published after it: see `outputs` for
+    why in that order. Stages are reported through `ledger.core.stages` (the CLI draws progress
+    bars); `_passed` marks the kill points of the crash tests (`ledger.faults`). `out_root` None:
+    the output folder of `outputs.output_root`."""
+    from .outputs import missing_folders, output_root, publish, templates_for
     from .workbook_io import RunLock, ensure_writable, locate_workbook
-    from .writeback import commit
 
     staging, created = None, []
     try:
-        path = locate_workbook(path)    # before any progress: a wrong name shows no bars
+        path = locate_workbook(path)        # before any progress: a wrong name shows no bars
         if dry_run:
-            outcome = _evaluate(path, run_date, out_root)
-            summary = summarize(outcome, mode="dry-run")
-            return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
-        ensure_writable(path)           # open in Excel/WPS: said before reading, not after rendering
-        with RunLock(path), _long_lived_heap():
-            outcome = _evaluate(path, run_date, out_root)
-            gc.freeze()
-            checkpoint("after-evaluate")
+            return _dry_run(path, run_date, out_root)
+        ensure_writable(path)               # open in Excel/WPS: said before reading, not after rendering
+        with RunLock(path), _LongLivedHeap() as heap:
+            with heap.building():           # the rows and their evaluations live until the run ends
+                loaded = _passed("after-load", _read(path, run_date))
+                refuse_unsafe(loaded, run_date)
+                outcome = _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
+            _passed("after-evaluate")
             folder = templates_for(outcome, path, templates)
             out_root = output_root(outcome.loaded.params, path, out_root)
             created = missing_folders(out_root)
-            with stages.stage(f"生成督办单（{len(outcome.new_notices)} 份新发）和周汇总", document_count(outcome)):
-                staging = render_outputs(outcome, out_root, folder)
-            checkpoint("after-stage")
-            with stages.stage("备份并写回台账", len(outcome.evaluations)):
-                saved = commit(path, outcome)
-            checkpoint("after-replace")
+            staging = _passed("after-stage", _render(outcome, out_root, folder))
+            saved = _passed("after-replace", _commit(path, outcome))     # the commit point
     except LedgerError as exc:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        remove_empty(created)
+        _discard(staging, created)
         return _fatal(exc)
     out_dir = out_root / run_date.isoformat()
-    files = publish(staging, out_dir)
+    files = publish(staging, out_dir)       # documents in place only once the workbook says they were issued
     if forms:      # after the commit: the forms show the notices just issued; a rerun rewrites them
         files += _write_forms(outcome, out_dir)
     summary = summarize(outcome, mode="run", backup=saved, out_dir=out_dir, files=files)
-    text = summary.text()
-    (out_dir / SUMMARY_FILE).write_text(text + "\n", encoding="utf-8")
-    return RunReport(_code(outcome), text, outcome, backup=saved, out_dir=out_dir, written=True, summary=summary)
+    (out_dir / SUMMARY_FILE).write_text(summary.text() + "\n", encoding="utf-8")
+    return RunReport(_code(outcome), summary.text(), outcome, backup=saved, out_dir=out_dir, written=True,
+                     summary=summary)
+
+
+def _dry_run(path: Path, run_date: date, out_root: Path | None) -> RunReport:
+    """`ledger run --dry-run`: the weekly run's reading, refusals and rules; no lock, nothing written."""
+    with _no_collection():
+        loaded = _passed("after-load", _read(path, run_date))
+        refuse_unsafe(loaded, run_date)
+        outcome = _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
+    summary = summarize(outcome, mode="dry-run")
+    return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
+
+
+def _render(outcome: Outcome, out_root: Path, templates) -> Path:
+    """Every document of the run, into a staging folder beside the output folder."""
+    from .outputs import document_count, stage
+
+    with stages.stage(f"生成督办单（{len(outcome.new_notices)} 份新发）和周汇总", document_count(outcome)):
+        return stage(outcome, out_root, templates)
+
+
+def _commit(path: Path, outcome: Outcome) -> Path:
+    """Backup, then status columns and log written back: the commit point. Returns the backup."""
+    from .writeback import commit
+
+    with stages.stage("备份并写回台账", len(outcome.evaluations)):
+        return commit(path, outcome)
+
+
+def _discard(staging: Path | None, created: list[Path]) -> None:
+    """A run that stopped leaves neither its staging folder nor output folders it made empty."""
+    from .outputs import remove_empty
+
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    remove_empty(created)
+
+
+_T = TypeVar("_T")
+
+
+def _passed(name: str, value: _T = None) -> _T:  # type: ignore[assignment]
+    """`value`, once the kill point `name` is passed: the crash tests stop the process there."""
+    checkpoint(name)
+    return value
 
 
 def _write_forms(outcome: Outcome, out_dir: Path) -> list[Path]:
@@ -130,9 +177,10 @@ def report_period(path: Path, period_text: str, out_root: Path | None, run_date:
     return RunReport(0, text, outcome, out_dir=out_dir)
 
 
-def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None = None,
-            today: date | None = None) -> RunReport:
-    """Re-render a notice already in the log (by number, or the latest of a task id)."""
+def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None = None, *,
+            today: date) -> RunReport:
+    """Re-render a notice already in the log (by number, or the latest of a task id). `today`: the
+    date the workbook is read on (the caller's clock; the notice keeps what was logged when issued)."""
     from .rendering.notices import build_views, render_notices
     from .outputs import output_root, safe_filename, templates_for
     from .rules.escalation import last_notice
@@ -140,7 +188,7 @@ def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None 
 
     try:
         path = locate_workbook(path)
-        loaded = load(path, today or date.today())
+        loaded = load(path, today)
         picked = find_notices(loaded.log, key)
         if not picked:
             wanted = normalize_number(key).casefold()
@@ -148,7 +196,7 @@ def reprint(path: Path, key: str, out_root: Path | None, templates: Path | None 
             picked = [last_notice(mine)] if mine else []
         if not picked:
             raise P.RUN_NOTICE_UNKNOWN.error(key=key)
-        outcome = evaluate_all(loaded, max(today or date.today(), *(n.issued for n in loaded.log)))
+        outcome = evaluate_all(loaded, max(today, *(n.issued for n in loaded.log)))
         folder = templates_for(outcome, path, templates)
         out_dir = output_root(loaded.params, path, out_root) / "补打" / safe_filename(picked[0].number)
         params = loaded.params.with_values(**{"蓝色打印": True})
@@ -185,20 +233,29 @@ def normalize_number(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())
 
 
-@contextmanager
-def _long_lived_heap():
+class _LongLivedHeap:
     """The workbook's rows and their evaluations live until the run ends, yet Python's cyclic
     garbage collector re-scans them every time the documents allocate enough to trigger a full
     collection: 1.8 s of an 8.4 s run at 50,000 tasks. Reading builds them without collections
     (it makes no cyclic garbage); `gc.freeze()` once they exist moves them out of every later
     scan (0.7 s). Undone when the run ends, so library callers keep their usual collector (unless
     they had frozen objects of their own: those cannot be told apart, so all stay frozen)."""
-    mine = gc.get_freeze_count() == 0
-    try:
-        yield
-    finally:
-        if mine:
+
+    def __enter__(self) -> "_LongLivedHeap":
+        self._mine = gc.get_freeze_count() == 0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._mine:
             gc.unfreeze()
+
+    @contextmanager
+    def building(self):
+        """One uncollected stretch while the long-lived objects are made (re-enabling the collector
+        in between would make its next young collection walk every object just read); frozen after."""
+        with _no_collection():
+            yield
+        gc.freeze()
 
 
 @contextmanager
@@ -228,19 +285,6 @@ def _issued_elsewhere(loaded, path: Path, out_root: Path | None) -> frozenset[st
 
     latest = max((n.batch for n in loaded.log if n.batch), default=None)
     return issued_elsewhere(path, output_root(loaded.params, path, out_root), latest)
-
-
-def _evaluate(path: Path, run_date: date, out_root: Path | None = None) -> Outcome:
-    # one uncollected stretch: re-enabling the collector in between would make its next young
-    # collection walk every object just read
-    with _no_collection():      # rows and evaluations: many objects, no cyclic garbage
-        loaded = _read(path, run_date)
-        checkpoint("after-load")
-        err = config_error(loaded)
-        if err:
-            raise err
-        check_history(loaded, run_date)
-        return _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:

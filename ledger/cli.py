@@ -11,7 +11,11 @@
     ledger forms 台账.xlsx [--date D] [--out DIR]            反馈表 for the units with open tasks
     ledger collect 台账.xlsx 文件或文件夹… [--apply]           returned 反馈表 into the ledger
 
-Heavy libraries are imported inside the commands so `ledger --help` starts fast.
+Each command is a handler of a few lines over a library call, registered in `COMMANDS`; `main`
+keeps what they share: tolerant output streams, parsing, today's date (the library never reads the
+clock), LedgerError → its Chinese message (exit 2), Ctrl+C, a crash report for bugs (exit 3),
+showing the report (`--json`, `--quiet`, tables on a console) and `--open`. Heavy libraries are
+imported inside the handlers so `ledger --help` starts fast.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import sys
 import traceback
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -112,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--desktop", type=Path, default=None, help="快捷方式放在哪个文件夹（默认自动查找桌面）")
     _holidays_parser(sub)
     _feedback_commands(sub)
+    for name, handler in COMMANDS.items():
+        sub.choices[name].set_defaults(handler=handler)
     return p
 
 
@@ -122,19 +129,6 @@ def _holidays_parser(sub) -> None:
     hd.add_argument("workbook", type=Path, help="督办台账 .xlsx 文件")
     hd.add_argument("--import", dest="notices", action="append", default=None, metavar="通知",
                     help="通知全文文件；调整、延长假期的通知可再加一个 --import（放在原通知之后）")
-
-
-def _holidays(args: argparse.Namespace, today: date) -> int:
-    """`ledger holidays`: the library does the work; LedgerError reaches main's handler (exit 2)."""
-    from .holiday_import import import_notice, list_sources, notice_text, read_notice_file, report_text
-
-    if not args.notices:
-        print(list_sources(args.workbook, today))
-        return 0
-    texts = [notice_text(sys.stdin.buffer.read(), "-") if name == "-" else read_notice_file(Path(name))
-             for name in args.notices]
-    print(report_text(args.workbook, import_notice(args.workbook, texts, today)))
-    return 0
 
 
 def _feedback_commands(sub) -> None:
@@ -154,18 +148,102 @@ def _feedback_commands(sub) -> None:
                                     help="同时为有未办结任务的牵头单位生成反馈表（在输出文件夹的“反馈表”中）")
 
 
-def _feedback(args: argparse.Namespace, today: date):
-    from .feedback.commands import collect, make_forms
-
-    if args.command == "forms":
-        return make_forms(args.workbook, args.date or today, args.out)
-    return collect(args.workbook, args.returns, args.date or today, args.apply)
-
-
 def _output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--quiet", action="store_true", help="只显示需要处理的问题，不显示进度和摘要")
     group.add_argument("--json", action="store_true", help="以 JSON 输出结果（供其他程序调用）")
+
+
+# --- the commands: each a few lines over a library call; LedgerError is turned into text in main ---
+
+@dataclass(frozen=True)
+class Printed:
+    """The result of a command that has one text to show (init, shortcut, holidays, restore)."""
+
+    text: str
+    exit_code: int = 0
+    summary: None = None
+    written: bool = False
+    out_dir: Path | None = None
+
+
+def _init(args: argparse.Namespace, today: date) -> Printed:
+    from .init_workbook import create_ledger, created_text
+
+    create_ledger(args.workbook, today=today, examples=not args.empty)
+    return Printed(created_text(args.workbook, examples=not args.empty))
+
+
+def _shortcut(args: argparse.Namespace, today: date) -> Printed:
+    from .shortcut import create_shortcut, usage_text
+    from .workbook_io import locate_workbook
+
+    args.workbook = locate_workbook(args.workbook)      # found: a crash report goes beside it
+    written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
+    return Printed(usage_text(written, args.workbook, args.out))
+
+
+def _check(args: argparse.Namespace, today: date):
+    from .batch import check_workbook
+
+    with _progress(args):
+        return check_workbook(args.workbook, args.date or today)
+
+
+def _run(args: argparse.Namespace, today: date):
+    from .batch import run_weekly
+
+    with _progress(args):
+        return run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates, forms=args.forms)
+
+
+def _report(args: argparse.Namespace, today: date):
+    from .batch import report_period
+
+    with _progress(args):
+        return report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
+
+
+def _reprint(args: argparse.Namespace, today: date):
+    from .batch import reprint
+
+    return reprint(args.workbook, args.number, args.out, args.templates, today=today)
+
+
+def _restore(args: argparse.Namespace, today: date) -> Printed:
+    from .restore import list_backups, listing_text, locate, restore, restored_text
+
+    args.workbook = locate(args.workbook)
+    if args.pick is None:
+        return Printed(listing_text(args.workbook, list_backups(args.workbook)))
+    return Printed(restored_text(args.workbook, *restore(args.workbook, args.pick)))
+
+
+def _holidays(args: argparse.Namespace, today: date) -> Printed:
+    from .holiday_import import import_notice, list_sources, notice_text, read_notice_file, report_text
+
+    if not args.notices:
+        return Printed(list_sources(args.workbook, today))
+    texts = [notice_text(sys.stdin.buffer.read(), "-") if name == "-" else read_notice_file(Path(name))
+             for name in args.notices]
+    return Printed(report_text(args.workbook, import_notice(args.workbook, texts, today)))
+
+
+def _forms(args: argparse.Namespace, today: date):
+    from .feedback.commands import make_forms
+
+    return make_forms(args.workbook, args.date or today, args.out)
+
+
+def _collect(args: argparse.Namespace, today: date):
+    from .feedback.commands import collect
+
+    return collect(args.workbook, args.returns, args.date or today, args.apply)
+
+
+COMMANDS = {"init": _init, "shortcut": _shortcut, "check": _check, "run": _run, "report": _report,
+            "reprint": _reprint, "restore": _restore, "holidays": _holidays, "forms": _forms, "collect": _collect}
+"""Subcommand → handler(args, today): returns a report (exit_code, text, …) for `main` to show."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,62 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     today = date.today()
     try:
-        if args.command == "init":
-            from .init_workbook import create_ledger, created_text
-
-            create_ledger(args.workbook, today=today, examples=not args.empty)
-            print(created_text(args.workbook, examples=not args.empty))
-            return 0
-        if args.command == "shortcut":
-            from .shortcut import create_shortcut, usage_text
-            from .workbook_io import locate_workbook
-
-            args.workbook = locate_workbook(args.workbook)
-            written = create_shortcut(args.workbook, desktop=args.desktop, out_dir=args.out)
-            print(usage_text(written, args.workbook, args.out))
-            return 0
-        if args.command == "holidays":
-            return _holidays(args, today)
-        if args.command in ("forms", "collect"):
-            report = _feedback(args, today)
-        elif args.command == "run":
-            from .batch import run_weekly
-
-            with _progress(args):
-                report = run_weekly(args.workbook, args.date or today, args.out, args.dry_run, args.templates,
-                                    forms=args.forms)
-        elif args.command == "report":
-            from .batch import report_period
-
-            with _progress(args):
-                report = report_period(args.workbook, args.period, args.out, args.date or today, args.templates)
-        elif args.command == "restore":
-            from .restore import label_text, list_backups, listing_text, restore
-            from .workbook_io import locate_workbook
-
-            try:
-                args.workbook = locate_workbook(args.workbook)
-            except LedgerError:
-                if not list_backups(args.workbook):   # a deleted workbook can still be restored
-                    raise
-            if args.pick is None:
-                print(listing_text(args.workbook, list_backups(args.workbook)))
-                return 0
-            chosen, saved = restore(args.workbook, args.pick)
-            label = f"“{label_text(chosen.label)}”" if chosen.label else ""
-            print(f"已用{label}的备份（{chosen.taken:%Y-%m-%d %H:%M:%S}）恢复“{args.workbook.name}”；"
-                  f"恢复前的文件已另存为“{saved}”。"
-                  f"恢复前已发出的督办单编号已记下，以后运行不会重复使用。")
-            return 0
-        elif args.command == "reprint":
-            from .batch import reprint
-
-            report = reprint(args.workbook, args.number, args.out, args.templates, today)
-        else:
-            from .batch import check_workbook
-
-            with _progress(args):
-                report = check_workbook(args.workbook, args.date or today)
+        report = args.handler(args, today)
     except LedgerError as exc:
         from .summary import fatal_text
 
@@ -242,14 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断：台账未被修改。")
         return 2
     except Exception:  # a bug, not bad input: say so plainly, keep the details for the maintainer
-        detail = traceback.format_exc()
-        log = _crash_dump_dir(args, today) / CRASH_DUMP
-        try:
-            log.write_text(detail, encoding="utf-8")
-            where = f"详细信息已保存到“{log}”"
-        except OSError:
-            where = "详细信息：\n" + detail
-        print(f"程序内部错误，本次运行未完成（台账未被修改）。请把此信息发给维护人员：{where}")
+        _crash_report(args, today, traceback.format_exc())
         return 3
     try:
         _show(args, report)
@@ -263,6 +279,16 @@ def main(argv: list[str] | None = None) -> int:
 
         open_folder(report.out_dir)
     return report.exit_code
+
+
+def _crash_report(args: argparse.Namespace, today: date, detail: str) -> None:
+    log = _crash_dump_dir(args, today) / CRASH_DUMP
+    try:
+        log.write_text(detail, encoding="utf-8")
+        where = f"详细信息已保存到“{log}”"
+    except OSError:
+        where = "详细信息：\n" + detail
+    print(f"程序内部错误，本次运行未完成（台账未被修改）。请把此信息发给维护人员：{where}")
 
 
 @contextmanager

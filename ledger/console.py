@@ -12,7 +12,6 @@ import sys
 import time
 
 from .core.schema import Color, State
-from .reading.params import COLOR_NAMES
 
 NOTICE_ROWS = 20        # notices listed in the console table; the rest are in the output folder
 _STYLE = {Color.RED: "bold red", Color.YELLOW: "bold yellow", Color.BLUE: "bold blue"}
@@ -113,7 +112,7 @@ def print_summary(summary, stream=None) -> None:
         console.print(table)
         rest = len(summary.notices) - NOTICE_ROWS
         if rest > 0:
-            shown = "、".join(f"{COLOR_NAMES[c]}" for c in dict.fromkeys(n.color for n in summary.notices[NOTICE_ROWS:]))
+            shown = "、".join(Color(c).cn for c in dict.fromkeys(n.color for n in summary.notices[NOTICE_ROWS:]))
             console.print(Text(f"……另有 {rest} 份（{shown}），全部见输出文件夹中的督办单和运行摘要.txt"), soft_wrap=True)
     for line in (*summary.body, *summary.tail):
         console.print(Text(line), soft_wrap=True)

@@ -1,10 +1,13 @@
-"""The weekly batch as one readable pipeline (SPEC §1):
+"""The reading and deciding stages of the weekly run (SPEC §1):
 
-    read workbook → settings (参数设置, 节假日, 单位名录, 督办记录) → parse task rows
-    → deadlines → escalation against the log → number new notices → write back → outputs
+    load: read workbook → settings (参数设置, 节假日, 单位名录, 督办记录) → parse task rows
+    refuse_unsafe: settings to correct, a log cut or later than the run date → nothing is issued
+    evaluate_all: deadlines → escalation against the log → number new notices → `Outcome`
 
 Each stage is a function that can be called and tested on its own; rules are pure and receive the
-run date. Only `load` and `commit` touch files. The library never prints: the CLI shows results.
+run date, and only `load` touches a file. The story that strings these together with the lock,
+the documents and the write-back reads top to bottom in `ledger.batch.run_weekly`; writing is
+`ledger.writeback`, documents `ledger.outputs`. The library never prints: the CLI shows results.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from .reading.params import Params, read_params
 from .reading.reader import Book, read_book
 from .rules.escalation import Evaluation, evaluate
 from .rules.provisional import moved_notices, moved_warning, provisional_warnings
-from .core.schema import LOG_SHEET, STATES, is_example_id
+from .core.schema import LOG_SHEET, STATES, Color, is_example_id
 from .reading.ids import assign_ids
 from .reading.tasks import TaskBook, read_tasks
 from .reading.units import UnitDirectory, read_units
@@ -84,7 +87,7 @@ class Outcome:
 
     def issued_counts(self) -> dict[str, int]:
         c = Counter(n.color for n in self.new_notices)
-        return {k: c[k] for k in ("蓝", "黄", "红") if c[k]}
+        return {k: c[k] for k in Color if c[k]}
 
     @cached_property
     def _latest_numbers(self) -> dict[str, str]:
@@ -168,6 +171,11 @@ def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, d
     return numbers, updated
 
 
+# Numbers passed over after a restore, listed 红 first as the summaries list notices (a number of a
+# pattern that does not start with its colour's character comes first).
+_SEVERITY = {c.value: len(Color) - c.rank for c in Color}
+
+
 def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset()) -> Outcome:
     """Deadlines, states and escalation for every row, and numbers for the notices issued.
     `issued_elsewhere`: numbers that left the office but are not in this log (it was restored from
@@ -176,7 +184,7 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
     for n in loaded.log:
         history.setdefault(n.task_id, []).append(n)
     logged = {n.number for n in loaded.log}
-    passed_over = tuple(sorted(issued_elsewhere - logged, key=lambda n: ("红黄蓝".find(n[:1]), number_key(n))))
+    passed_over = tuple(sorted(issued_elsewhere - logged, key=lambda n: (_SEVERITY.get(n[:1], -1), number_key(n))))
     numberer = Numberer(list(loaded.log), loaded.params, passed_over)
     evaluations: list[Evaluation] = []
     new: list[Notice] = []
@@ -211,6 +219,7 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
 
 # What the tool itself writes into each status column; anything else there was typed by hand.
 _STATE_WORDS = frozenset(STATES)
+_COLOR_WORDS = frozenset(Color)
 _TYPED_HINT = {
     "当前状态": "任务已办结请填写“办结日期”，已销号请填写“销号日期”，暂缓督办请填写“正当理由”",
     "督办等级": "督办等级按督办记录自动填写，请勿手工修改",
@@ -239,7 +248,7 @@ def _tool_value(name: str, value: object, params: Params) -> bool:
     if name == "当前状态":
         return str(value).strip() in _STATE_WORDS
     if name == "督办等级":
-        return str(value).strip() in ("蓝", "黄", "红")
+        return str(value).strip() in _COLOR_WORDS
     if name == "督办单编号":
         return is_notice_number(str(value).strip(), params)
     if name in ("应办结日期", "更新日期"):
@@ -247,6 +256,15 @@ def _tool_value(name: str, value: object, params: Params) -> bool:
     if name in ("剩余工作日", "逾期天数"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return True             # 下一步, 程序提示: free text the tool writes; nothing to tell apart
+
+
+def refuse_unsafe(loaded: Loaded, run_date: date) -> None:
+    """Raise LedgerError when issuing anything would be unsafe: settings to correct (`config_error`),
+    or a log that was cut or is later than the run date (`check_history`)."""
+    err = config_error(loaded)
+    if err:
+        raise err
+    check_history(loaded, run_date)
 
 
 def config_error(loaded: Loaded) -> LedgerError | None:

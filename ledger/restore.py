@@ -67,6 +67,27 @@ def label_text(label: str) -> str:
     return label or "（早期备份）"
 
 
+def restored_text(path: Path, chosen: Backup, saved: Path) -> str:
+    """What `ledger restore --pick` says once the backup is back."""
+    label = f"“{label_text(chosen.label)}”" if chosen.label else ""
+    return (f"已用{label}的备份（{chosen.taken:%Y-%m-%d %H:%M:%S}）恢复“{path.name}”；"
+            f"恢复前的文件已另存为“{saved}”。"
+            f"恢复前已发出的督办单编号已记下，以后运行不会重复使用。")
+
+
+def locate(path: Path) -> Path:
+    """The workbook as `workbook_io.locate_workbook` finds it; a deleted workbook that has backups
+    is still restorable, under the name given."""
+    from .workbook_io import locate_workbook
+
+    try:
+        return locate_workbook(path)
+    except LedgerError:
+        if not list_backups(path):
+            raise
+        return path
+
+
 def restore(path: Path, pick: int, keep: int = 20) -> tuple[Backup, Path]:
     """Put backup number `pick` (1 = newest) back. Returns (restored, backup of the current file)."""
     backups = list_backups(path)

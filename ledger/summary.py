@@ -8,9 +8,8 @@ from pathlib import Path
 
 from .core.calendar import PROVISIONAL_HINT, provisional_text
 from .core.errors import LedgerError, Problem, column_letter
-from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, UNVERIFIED_DONE, normalize_header
+from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, Color, State, normalize_header
 from .reading.notice_log import Notice
-from .reading.params import COLOR_NAMES
 from .pipeline import Outcome
 
 MAX_LISTED = 60
@@ -64,8 +63,8 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     listed = outcome.batch_notices if mode == "run" else outcome.new_notices
     counts = Counter(n.color for n in listed)
     order = {n.number: i for i, n in enumerate(listed)}  # issue order = number order
-    notices = tuple(sorted(listed, key=lambda n: ("红黄蓝".index(n.color), order[n.number])))
-    by_color = "，".join(f"{COLOR_NAMES[c]} {counts[c]} 份" for c in "蓝黄红" if counts[c])
+    notices = tuple(sorted(listed, key=lambda n: (-Color(n.color).rank, order[n.number])))
+    by_color = "，".join(f"{c.cn} {counts[c]} 份" for c in Color if counts[c])
     fresh = len(outcome.new_notices)
     if not listed:
         issued_title = f"{'本次发出' if mode == 'run' else '本次应发'}督办单：无"
@@ -81,7 +80,7 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     new_ids = sum(len(ts.new_ids) for ts in outcome.loaded.tasks.sheets)
     if new_ids:
         lines.append(f"{'已' if mode == 'run' else '将'}填写任务编号 {new_ids} 个（以后不再改变）")
-    unverified = [e.task for e in outcome.evaluations if e.state == UNVERIFIED_DONE]
+    unverified = [e.task for e in outcome.evaluations if e.state == State.UNVERIFIED_DONE]
     if unverified:
         lines.append(f"待核实办结（进展写明已完成、办结日期为空，未发督办单）{len(unverified)} 项：")
         lines += [f"  {t.sheet}!第{t.row}行 {t.id}：{t.progress}" for t in unverified[:MAX_LISTED]]

@@ -16,13 +16,14 @@ from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
 from .core.schema import (AUTO_SUFFIX, ID_HEADER, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS,
-                          STATUS_MARKERS, STATUS_NAMES, normalize_header)
+                          STATUS_MARKERS, STATUS_NAMES, Color, State, normalize_header)
 from .reading.tasks import TaskSheet
 from .workbook_io import check_unchanged, ensure_writable, glob_escape, replace_with_patched
 from .xlsx.patch import CellWrite, DefinedName, SheetTable, patch_workbook
 
 _WIDTHS = dict(STATUS_HEADERS)
-_STATE_FILL = {"逾期": "fill_逾期", "数据有误": "fill_数据有误"}
+_STATE_STYLE = {s: f"fill_{s.fill}" for s in State if s.fill}      # 当前状态 cells a clerk must see
+_LEVEL_STYLE = {c: f"fill_{c.fill}" for c in Color}                 # 督办等级 in its colour
 
 
 def status_columns(ts: TaskSheet) -> dict[str, int]:
@@ -77,10 +78,10 @@ def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
     hints = "；".join(p.short().rstrip("。") for p in ev.problems)
     return {
         "应办结日期": (D, "date"),
-        "当前状态": (ev.state, _STATE_FILL.get(ev.state)),
+        "当前状态": (ev.state, _STATE_STYLE.get(ev.state)),
         "剩余工作日": (ev.remaining, None),
         "逾期天数": (ev.overdue, None),
-        "督办等级": (ev.level, f"fill_{ev.level}" if ev.level else None),
+        "督办等级": (ev.level, _LEVEL_STYLE.get(ev.level)),
         "督办单编号": (outcome.latest_number(ev.task.id) if ev.task.id else None, None),
         "下一步": (ev.next_step or None, "wrap"),
         "程序提示": ((hints + "。") if hints else None, "wrap"),

@@ -342,8 +342,8 @@ def test_notice_without_progress_has_no_progress_line(sample):
 
 def test_reprint_takes_a_number_without_year_and_lower_case_ids(sample):
     run_weekly(sample, RUN)
-    assert reprint(sample, "黄督7号", None).text.startswith("已补打督办单 黄督〔2026〕7号（任务DB2026-026，")
-    assert reprint(sample, "db2026-026", None).text.startswith("已补打督办单 黄督〔2026〕7号（任务DB2026-026，")
+    assert reprint(sample, "黄督7号", None, today=RUN).text.startswith("已补打督办单 黄督〔2026〕7号（任务DB2026-026，")
+    assert reprint(sample, "db2026-026", None, today=RUN).text.startswith("已补打督办单 黄督〔2026〕7号（任务DB2026-026，")
 
 
 def test_office_named_the_same_way_by_default():

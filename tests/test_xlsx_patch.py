@@ -29,7 +29,7 @@ from xlsx_builders import (DECL, MAIN, R, STYLES, big_ledger, build_xlsx,  # noq
 
 from ledger.xlsx import patch as xlsx_patch  # noqa: E402
 from ledger.core.errors import column_index, column_letter  # noqa: E402
-from ledger.core.schema import LOG_HEADERS, STATUS_HEADERS  # noqa: E402
+from ledger.core.schema import LOG_HEADERS, STATUS_HEADERS, Color  # noqa: E402
 from ledger.xlsx.patch import (CellWrite, PatchError, SheetTable, merged_ranges,  # noqa: E402
                                patch_workbook, sheet_part_paths)
 
@@ -66,7 +66,7 @@ def status_writes(first_row: int, last_row: int, first_col: int, header_row: int
                   f"{RUN + dt.timedelta(days=5)} 起发黄色督办单", "J列办理时限“下周一”无法识别" if r % 6 == 0 else None,
                   RUN]
         for i, v in enumerate(values):
-            style = f"fill_{color}" if i == 4 and color else ("wrap" if i == 7 else None)
+            style = f"fill_{Color(color).fill}" if i == 4 and color else ("wrap" if i == 7 else None)
             out.append(CellWrite(r, first_col + i, v, style))
     return out
 
@@ -304,8 +304,8 @@ def test_second_run_with_same_writes_changes_nothing(tmp_path, fixture, engine):
 def test_styles_reused_not_regrown_across_runs(tmp_path):
     src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet('<row r="1"><c r="A1"><v>1</v></c></row>'))])
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    ws = [CellWrite(1, 2, "表头", "header"), CellWrite(1, 3, RUN), CellWrite(1, 4, "红", "fill_红"),
-          CellWrite(1, 5, "x", "wrap"), CellWrite(1, 6, RUN, "fill_蓝"), CellWrite(1, 7, None, "fill_黄")]
+    ws = [CellWrite(1, 2, "表头", "header"), CellWrite(1, 3, RUN), CellWrite(1, 4, "红", "fill_FFFF7C80"),
+          CellWrite(1, 5, "x", "wrap"), CellWrite(1, 6, RUN, "fill_FF9BC2E6"), CellWrite(1, 7, None, "fill_FFFFE699")]
     patch_workbook(src, a, "S", ws)
     patch_workbook(a, b, "S", ws + [CellWrite(2, 2, "又一个", "header")])
     sa, sb = xml(parts(a)["xl/styles.xml"]), xml(parts(b)["xl/styles.xml"])
@@ -327,7 +327,7 @@ def test_minimal_styles_sheet_gets_missing_sections_in_schema_order(tmp_path):
         '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellXfs></styleSheet>'
     src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet('<row r="1"><c r="A1"><v>1</v></c></row>'))], styles=bare)
     out = tmp_path / "o.xlsx"
-    patch_workbook(src, out, "S", [CellWrite(1, 2, "h", "header"), CellWrite(1, 3, RUN, "fill_红")])
+    patch_workbook(src, out, "S", [CellWrite(1, 2, "h", "header"), CellWrite(1, 3, RUN, "fill_FFFF7C80")])
     st = xml(parts(out)["xl/styles.xml"])
     order = [etree.QName(c).localname for c in st]
     assert order == ["numFmts", "fonts", "fills", "borders", "cellXfs"]
@@ -445,7 +445,7 @@ def test_none_clears_value_but_keeps_tool_style_and_numbers(tmp_path, engine):
     rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="inlineStr"><is><t>旧值</t></is></c><c r="C1"><v>9</v></c></row>'
     src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet(rows, dimension="A1:C1"))])
     out = tmp_path / "o.xlsx"
-    patch_workbook(src, out, "S", [CellWrite(1, 2, None, "fill_红"), CellWrite(1, 3, 2.5), CellWrite(1, 4, 7),
+    patch_workbook(src, out, "S", [CellWrite(1, 2, None, "fill_FFFF7C80"), CellWrite(1, 3, 2.5), CellWrite(1, 4, 7),
                                    CellWrite(1, 5, True), CellWrite(1, 6, "")])
     data = parts(out)["xl/worksheets/sheet1.xml"]
     b1 = cell_xml(data, "B1")
@@ -542,7 +542,7 @@ def test_fast_path_keeps_untouched_rows_byte_identical(tmp_path, monkeypatch):
 ])
 def test_fast_path_and_lxml_engine_agree(tmp_path, monkeypatch, rows):
     src = build_xlsx(tmp_path / "s.xlsx", [("S", sheet(rows, dimension="A1"))])
-    writes = [CellWrite(r, c, f"{r}-{c}" if c % 2 else r * c, "fill_红" if c == 5 else None)
+    writes = [CellWrite(r, c, f"{r}-{c}" if c % 2 else r * c, "fill_FFFF7C80" if c == 5 else None)
               for r in (1, 3, 4, 5, 9, 10) for c in (3, 4, 5, 6, 7)]
     writes += [CellWrite(2, 9, RUN), CellWrite(8, 1, None)]
     results = {}

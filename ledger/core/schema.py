@@ -123,8 +123,13 @@ class Color(StrEnum):
 
     @property
     def hex(self) -> str:
-        """Band colour of the printed notice and fill of the 督办等级 cell."""
+        """Band colour of the printed notice (RRGGBB)."""
         return _COLOR_HEX[self]
+
+    @property
+    def fill(self) -> str:
+        """Light fill (AARRGGBB) of the 督办等级 cell, in the ledger and in the units' 反馈表."""
+        return _COLOR_FILL[self]
 
     @property
     def level_word(self) -> str:
@@ -134,6 +139,7 @@ class Color(StrEnum):
 
 _COLOR_ORDER = tuple(Color)
 _COLOR_HEX = {Color.BLUE: "1F4E9A", Color.YELLOW: "C9A000", Color.RED: "C00000"}
+_COLOR_FILL = {Color.BLUE: "FF9BC2E6", Color.YELLOW: "FFFFE699", Color.RED: "FFFF7C80"}
 _LEVEL_WORD = {Color.BLUE: "提醒", Color.YELLOW: "警告", Color.RED: "严重警告"}
 
 
@@ -155,10 +161,19 @@ class State(StrEnum):
     def is_done(self) -> bool:
         return self in (State.DONE_ON_TIME, State.DONE_LATE, State.CLOSED)
 
+    @property
+    def is_pending(self) -> bool:
+        """Open and on the deadline track (未到期, 临期, 今日到期, 逾期): what 7日内到期 counts."""
+        return self in (State.NOT_DUE, State.NEAR, State.DUE_TODAY, State.OVERDUE)
+
+    @property
+    def fill(self) -> str | None:
+        """Fill (AARRGGBB) of the 当前状态 cell for the states a clerk must see at a glance."""
+        return _STATE_FILL.get(self)
+
 
 STATES = tuple(State)
-ONGOING = State.ONGOING
-UNVERIFIED_DONE = State.UNVERIFIED_DONE
+_STATE_FILL = {State.OVERDUE: "FFFFC7CE", State.BAD_DATA: "FFF8CBAD"}
 
 # Headers a clerk's ledger commonly has that the tool reads but never uses: 序号 is renumbered
 # whenever rows are inserted or sorted, so it can never identify a task.

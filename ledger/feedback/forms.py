@@ -19,9 +19,11 @@ from pathlib import Path
 from ..core.calendar import YearNotCovered
 from ..core import problems as P
 from ..core.errors import column_letter
+from ..core.schema import Color, State
 from ..pipeline import Outcome
-from ..xlsx.styles import FILL_COLORS
 from .identity import FormIdentity, cell_text, form_id, write_identity
+
+_COLORS = frozenset(Color)
 
 FORM_SHEET = "反馈表"
 FOLDER = "反馈表"
@@ -59,13 +61,11 @@ def open_evaluations(outcome: Outcome) -> list:
 
     ids = Counter(e.task.id for e in outcome.evaluations)
     return [e for e in outcome.evaluations
-            if e.task.is_open and e.task.id and ids[e.task.id] == 1 and e.state not in ("数据有误", "已销号")]
+            if e.task.is_open and e.task.id and ids[e.task.id] == 1 and e.state not in (State.BAD_DATA, State.CLOSED)]
 
 
 def unit_forms(outcome: Outcome) -> list[UnitForm]:
     """One UnitForm per lead unit with open tasks, units in order of first appearance."""
-    from ..core.schema import Color
-
     # the colour already issued (a form written without a run issues nothing: Evaluation.level
     # would include the notice a run would issue today)
     issued: dict[str, str] = {}
@@ -175,8 +175,8 @@ def build_form(form: UnitForm, ident: FormIdentity, params):
                 cell.number_format = "yyyy-mm-dd"
             if editable:
                 cell.protection = Protection(locked=False)
-            elif name == "督办等级" and value in FILL_COLORS:
-                cell.fill = PatternFill("solid", fgColor=FILL_COLORS[value])   # as in the ledger
+            elif name == "督办等级" and value in _COLORS:
+                cell.fill = PatternFill("solid", fgColor=Color(value).fill)   # as in the ledger
                 cell.alignment = Alignment(horizontal="center", vertical="top")
             else:
                 cell.fill = grey

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..core.periods import Period
-from .weekly import COLORS, Facts, NoticeFact, TaskFact, finished_on
+from ..core.schema import Color
+from .weekly import Facts, NoticeFact, TaskFact, finished_on
 
 
 # --- result records ------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def _colors(nf, mask) -> dict[str, dict[str, int]]:
     """unit → colour → number of notices."""
     part = nf[mask]
     table = part.groupby(["unit", "color"])["number"].nunique().unstack(fill_value=0) if len(part) else None
-    return {u: {c: int(table.loc[u].get(c, 0)) for c in COLORS} for u in table.index} if table is not None else {}
+    return {u: {c: int(table.loc[u].get(c, 0)) for c in Color} for u in table.index} if table is not None else {}
 
 
 # --- period report (§4.2) --------------------------------------------------------------------------
@@ -174,21 +175,21 @@ def period_report(outcome, period: Period, evaluations=None, as_of: date | None 
     def row(unit: str, n: dict[str, int], col: dict[str, int], points: int) -> PeriodRow:
         rate = n["on_time"] / n["due"] if n["due"] else None
         return PeriodRow(unit, n["due"], n["done"], n["on_time"], rate, n["overdue_open"],
-                         col.get("蓝", 0), col.get("黄", 0), col.get("红", 0), points)
+                         *(col.get(k, 0) for k in Color), points)
 
     def unit_row(unit: str) -> PeriodRow:
         col = colors.get(unit, {})
         return row(unit, {k: v.get(unit, 0) for k, v in counts.items()}, col,
-                   sum(col.get(k, 0) * f.points(k) for k in COLORS))
+                   sum(col.get(k, 0) * f.points(k) for k in Color))
 
     rows = {u: unit_row(u) for u in set().union(*counts.values(), colors)}
     units = f.order(rows, lambda u: (-(rows[u].rate if rows[u].rate is not None else -1), rows[u].points))
     part = f.nf[in_period]
     total = row("合计", {k: int(tf[m]["task_id"].nunique()) for k, m in masks.items()},
-                {k: int(part[part["color"] == k]["number"].nunique()) for k in COLORS},
+                {k: int(part[part["color"] == k]["number"].nunique()) for k in Color},
                 sum(r.points for r in rows.values()))
 
-    reds = part[part["color"] == "红"]
+    reds = part[part["color"] == Color.RED]
     red_tasks = []
     for tid, g in reds.sort_values(["issued", "number"]).groupby("task_id", sort=False):
         ev = f.tasks.get(tid)
@@ -225,10 +226,10 @@ def annual_scores(outcome, year: int, as_of: date | None = None) -> AnnualScores
 
     def row(unit: str) -> AnnualRow:
         n, col = tasks.get(unit, 0), colors.get(unit, {})
-        b, y, r = (col.get(k, 0) for k in COLORS)
+        b, y, r = (col.get(k, 0) for k in Color)
         low, high = n >= p.int("加分门槛"), n >= p.int("高门槛")
         return AnnualRow(
-            unit, n, b, y, r, sum(col.get(k, 0) * f.points(k) for k in COLORS),
+            unit, n, b, y, r, sum(col.get(k, 0) * f.points(k) for k in Color),
             p.int("无黄加分") if low and not y else 0, p.int("无红加分") if low and not r else 0,
             p.int("高门槛无黄加分") if high and not y else 0, p.int("高门槛无红加分") if high and not r else 0,
             (p.int("高门槛无黄优岗") if high and not y else 0) + (p.int("高门槛无红优岗") if high and not r else 0))
@@ -243,7 +244,7 @@ def annual_scores(outcome, year: int, as_of: date | None = None) -> AnnualScores
             return ()   # 0 switches the list off
         for unit in units:
             reasons = [f"年度内累计{rows[unit].red}次"] if rows[unit].red >= threshold else []
-            reds = f.nf[(f.nf["unit"] == unit) & (f.nf["color"] == "红") & (f.nf["issued"] <= year_end)]
+            reds = f.nf[(f.nf["unit"] == unit) & (f.nf["color"] == Color.RED) & (f.nf["issued"] <= year_end)]
             for tid, g in reds.sort_values(["issued", "number"]).groupby("task_id", sort=False):
                 if len(g) >= threshold and g["issued"].iloc[threshold - 1].year == year:
                     reasons.append(f"任务{tid}累计{len(g)}次")

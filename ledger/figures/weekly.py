@@ -23,9 +23,9 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from ..core.periods import Period, week_ending
+from ..core.schema import Color, State
 
-COLORS = ("蓝", "黄", "红")
-OPEN_STATES = frozenset({"未到期", "临期", "今日到期", "逾期"})
+PENDING_STATES = frozenset(s for s in State if s.is_pending)
 
 
 class TaskFact(NamedTuple):
@@ -69,9 +69,9 @@ class Facts:
         excluded = []
         for e in evaluations:
             t = e.task
-            ok = bool(e.state != "数据有误" and e.deadline.due is not None and t.lead)
+            ok = bool(e.state != State.BAD_DATA and e.deadline.due is not None and t.lead)
             key = t.id or f"第{t.row}行"
-            if not ok and e.state != "持续推进":       # long-term tasks have no D by design
+            if not ok and e.state != State.ONGOING:       # long-term tasks have no D by design
                 excluded.append(key)
             for unit in t.lead:
                 rows.append(TaskFact(key, self.canon(unit), ok, t.assigned, e.deadline.due, finished_on(t),
@@ -169,7 +169,7 @@ def weekly_summary(outcome) -> WeeklySummary:
     week = week_ending(T)
     soon = T + timedelta(days=7)
     f = Facts(outcome)
-    overdue_level = {"": "overdue_none", "蓝": "overdue_blue", "黄": "overdue_yellow", "红": "overdue_red"}
+    overdue_level = {"": "overdue_none", **{c: f"overdue_{c.code}" for c in Color}}
     per_unit: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     total: dict[str, set] = defaultdict(set)
     due_soon, overdue = [], []
@@ -181,10 +181,10 @@ def weekly_summary(outcome) -> WeeklySummary:
             keys.append("new")
         if _within(r.finished, week.start, T):
             keys.append("on_time" if r.finished <= r.due else "late")
-        if r.state in OPEN_STATES and _within(r.due, T, soon):
+        if r.state in PENDING_STATES and _within(r.due, T, soon):
             keys.append("due_soon")
             due_soon.append(r)
-        if r.state == "逾期":
+        if r.state == State.OVERDUE:
             keys.append(overdue_level[r.level])
             overdue.append(r)
         for key in keys:
@@ -195,14 +195,13 @@ def weekly_summary(outcome) -> WeeklySummary:
     for n in f.notice_rows:
         if n.number in batch:
             issued[n.unit][n.color].add(n.number)
-    names = dict(zip(COLORS, ("issued_blue", "issued_yellow", "issued_red")))
 
     def row(unit: str, counts: dict[str, set], colors: dict[str, int]) -> WeeklyRow:
-        return WeeklyRow(unit, **{k: len(v) for k, v in counts.items()}, **{names[c]: colors.get(c, 0) for c in COLORS})
+        return WeeklyRow(unit, **{k: len(v) for k, v in counts.items()}, **{f"issued_{c.code}": colors.get(c, 0) for c in Color})
 
     rows = tuple(row(u, per_unit.get(u, {}), {c: len(s) for c, s in issued.get(u, {}).items()})
                  for u in f.order([*per_unit, *issued]))
-    by_color = {c: sum(1 for n in outcome.batch_notices if n.color == c) for c in COLORS}
+    by_color = {c: sum(1 for n in outcome.batch_notices if n.color == c) for c in Color}
 
     def lines(facts: list[TaskFact], days: bool) -> tuple[TaskLine, ...]:
         units: dict[str, list[str]] = {}
@@ -213,7 +212,7 @@ def weekly_summary(outcome) -> WeeklySummary:
         return tuple(TaskLine(tid, r.content, tuple(f.order(units[tid])), r.due, (T - r.due).days if days else None,
                               r.level) for tid, r in first.items())
 
-    ongoing = [e for e in outcome.evaluations if e.state == "持续推进"]
+    ongoing = [e for e in outcome.evaluations if e.state == State.ONGOING]
     duties = tuple(TaskLine(e.task.id, e.task.content, tuple(f.order(e.task.lead)), e.next_due)
                    for e in sorted(ongoing, key=lambda e: (e.next_due or T, e.task.id))
                    if e.next_due is not None and _within(e.next_due, T, soon))

@@ -13,9 +13,11 @@ from datetime import date
 from ..core.dates import BadValue, is_blank, parse_date
 from ..core import problems as P
 from ..core.errors import Location, Problem, RowRef
-from .params import COLORS, Params
+from .params import Params
 from .reader import Book, find_header
-from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, normalize_header
+from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, Color, normalize_header
+
+_COLORS = frozenset(Color)
 from .units import split_units
 
 LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch", "basis")
@@ -113,7 +115,7 @@ def read_log(book: Book) -> tuple[list[Notice], list[Problem]]:
         if not number:
             problems.append(P.LOG_NUMBER_EMPTY.at(loc("number")))
             continue
-        if color not in COLORS:
+        if color not in _COLORS:
             problems.append(P.LOG_COLOR.at(loc("color"), text=raw("color")))
             continue
         try:
@@ -172,11 +174,11 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
 
 def is_notice_number(text: str, params: Params) -> bool:
     """Whether `text` is a number the colour patterns of 参数设置 (or the defaults) produce."""
-    patterns = {params.number_pattern(c) for c in COLORS} | {DEFAULT_NUMBER_PATTERNS[c] for c in COLORS}
+    patterns = {params.number_pattern(c) for c in Color} | {DEFAULT_NUMBER_PATTERNS[c] for c in Color}
     return any(_pattern_regex(p).match(text) for p in patterns)
 
 
-DEFAULT_NUMBER_PATTERNS = {c: str(PARAM_DEFAULTS[f"{c}色编号"][0]) for c in COLORS}
+DEFAULT_NUMBER_PATTERNS = {c: str(PARAM_DEFAULTS[f"{c}色编号"][0]) for c in Color}
 
 
 def format_number(pattern: str, year: int, seq: int) -> str:
@@ -191,7 +193,7 @@ class Numberer:
         self._last: dict[tuple[str, int], int] = {}
         self._used = {n.number for n in notices} | set(reserved)
         for number in reserved:     # issued before a restore: later numbers follow them
-            for color in COLORS:
+            for color in Color:
                 m = _pattern_regex(params.number_pattern(color)).match(number)
                 if m and m.groupdict().get("year"):
                     key = (color, int(m["year"]))

@@ -16,10 +16,7 @@ from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
-from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, Color, normalize_header
-
-COLORS = tuple(Color)
-COLOR_NAMES = {c: c.cn for c in Color}
+from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, normalize_header
 
 
 @dataclass(frozen=True)

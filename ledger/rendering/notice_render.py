@@ -26,8 +26,9 @@ from .docx_fast import FastDocx, order_shaded_cells
 from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
 from ..core import problems as P
 from ..core.errors import Problem
-from .notice_view import COLOR_ORDER, NoticeView, clean_text, is_clean, number_key, shorten, sort_key
-from ..reading.params import COLOR_NAMES, Params
+from .notice_view import NoticeView, clean_text, is_clean, number_key, shorten, sort_key
+from ..core.schema import Color
+from ..reading.params import Params
 
 TEMPLATE_DOCX = "督办单.docx"
 TEMPLATE_HTML = "督办单.html"
@@ -36,7 +37,8 @@ SMS_SHEET = "蓝色督办短信"
 HTML_FILE = "督办单.html"
 SMS_FILE = "蓝色督办短信.xlsx"
 SMS_LIMIT = 140
-DOCX_COLORS = ("黄", "红", "蓝")
+# Print stacks are made 黄, 红, then 蓝: 蓝 goes out by SMS unless 蓝色打印 is on
+DOCX_COLORS = tuple(sorted(Color, key=lambda c: c == Color.BLUE))
 
 # Names a template may use besides `notices`' fields; anything else is reported by check_templates.
 CONTEXT_NAMES = frozenset({"notices", "office", "color", "color_name", "color_hex", "count"})
@@ -174,15 +176,15 @@ def _safe(view: NoticeView) -> NoticeView:
 
 def _context(views: list[NoticeView], color: str = "") -> dict:
     return {"notices": views, "office": views[0].office, "count": len(views), "color": color,
-            "color_name": COLOR_NAMES.get(color, ""), "color_hex": views[0].color_hex if color else ""}
+            "color_name": Color(color).cn if color else "", "color_hex": views[0].color_hex if color else ""}
 
 
 def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: datetime,
                  fast: "FastDocx | None" = None, env=None) -> bytes:
     """One colour's print stack. `fast` (the prepared template) renders on the XML text; without
     it — a template with {%tc %} column tags — docxtpl renders it the long way."""
-    title = f"{COLOR_NAMES[color]}督办单（{len(views)}份）"
-    comments = f"{views[0].office}{COLOR_NAMES[color]}督办单，由督办台账程序生成。"
+    title = f"{Color(color).cn}督办单（{len(views)}份）"
+    comments = f"{views[0].office}{Color(color).cn}督办单，由督办台账程序生成。"
     context = _context(views, color)
     if fast is not None:
         return fast.render(context, env or _jinja_env(), stamp, title, comments)
@@ -248,7 +250,7 @@ STACK_LIMIT = 400   # notices per print file: bounds memory on a huge first run;
 def stack_files(color: str, group: list[NoticeView]) -> list[tuple[str, list[NoticeView]]]:
     """File name and notices of each print stack of one colour: 黄色督办单.docx, or, past
     STACK_LIMIT notices, 黄色督办单_1（第1—400份）.docx, 黄色督办单_2（第401—…份）.docx …"""
-    base = f"{COLOR_NAMES[color]}督办单"
+    base = f"{Color(color).cn}督办单"
     if len(group) <= STACK_LIMIT:
         return [(f"{base}.docx", group)]
     return [(f"{base}_{k + 1}（第{i + 1}—{i + len(group[i:i + STACK_LIMIT])}份）.docx", group[i:i + STACK_LIMIT])
@@ -269,7 +271,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     if problems:
         raise P.RUN_NOTICE_TEMPLATES.error(problems=problems)
     by_unit = bool(params["督办单按单位排列"])
-    views = sorted((_safe(v) for v in views), key=lambda v: (COLOR_ORDER.index(v.color), sort_key(v, by_unit)))
+    views = sorted((_safe(v) for v in views), key=lambda v: (Color(v.color).rank, sort_key(v, by_unit)))
     stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
     outputs: list[tuple[Path, bytes]] = []
     docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
@@ -277,7 +279,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     try:
         for color in DOCX_COLORS:
             group = [v for v in views if v.color == color]
-            if group and (color != "蓝" or params["蓝色打印"]):
+            if group and (color != Color.BLUE or params["蓝色打印"]):
                 if template is None:
                     template = docx_file.read_bytes()
                     fast, env = FastDocx.open(template, validate=not is_builtin(docx_file)), _jinja_env()
@@ -290,7 +292,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     except Exception as exc:  # noqa: BLE001 — a clerk's template can fail in ways no check foresees
         raise P.TEMPLATE_RENDER_FAILED.error(reason=f"{type(exc).__name__}: {exc}",
                                              files=f"{docx_file}、{html_file}") from exc
-    blue = [v for v in views if v.color == "蓝"]
+    blue = [v for v in views if v.color == Color.BLUE]
     if blue:
         outputs.append((out_dir / SMS_FILE, _render_sms(blue, _template(folder, TEMPLATE_SMS))))
     # everything is rendered before the first file is replaced: a failure leaves no half set

@@ -26,7 +26,6 @@ from ..rules.ladder import is_justified, next_rungs
 if TYPE_CHECKING:
     from ..pipeline import Outcome
 
-COLOR_ORDER = tuple(Color)
 REPLY_DAYS = 5              # working days for the written reply, unless 参数设置 has 回执时限
 UNKNOWN_RANK = 1_000_000    # units missing from 单位名录 sort after the listed ones
 SHORT_CONTENT = 30
@@ -124,12 +123,12 @@ def sort_key(view: NoticeView, by_unit: bool = False) -> tuple:
 
 def _demand(color: str, office: str, deadline: str, reply_by: str, repeat: int, params: Params) -> str:
     points = params.int(f"{color}色扣分")
-    if color == "蓝":
+    if color == Color.BLUE:
         return (f"特此提醒。该事项规定完成时限为{deadline}，应按交办依据和交办要求确定的标准办结。"
                 f"请你单位抓紧办理，于{reply_by}前将办理结果书面报送{office}；因客观原因确需延期的，"
                 f"请书面说明进展情况及滞后原因，按程序申请延期。按照三色督办单制度第九条，"
                 f"本单计入年度综合绩效考评，扣{points}分。")
-    if color == "黄":
+    if color == Color.YELLOW:
         return (f"现予警告，责令限期整改。请你单位主要负责人亲自过问，查明滞后原因，落实整改措施，"
                 f"于{reply_by}前完成整改，并将整改情况及滞后原因书面报送{office}。按照三色督办单制度第九条，"
                 f"本单计入年度综合绩效考评，扣{points}分。")
@@ -147,11 +146,10 @@ def _next_step(color: str, next_due: date | None, params: Params) -> str:
     if next_due is None:
         return ""
     when = cn_date(next_due)
-    if color == "蓝":
-        return f"如至{when}仍未办结，将发出黄色督办单（{params.signer('黄')}签发），予以警告。"
-    if color == "黄":
-        return f"如至{when}仍未办结，将发出红色督办单（{params.signer('红')}签发），予以严重警告。"
-    return f"如至{when}仍未办结，将再次发出红色督办单。"
+    if color == Color.RED:
+        return f"如至{when}仍未办结，将再次发出红色督办单。"
+    nxt = Color.YELLOW if color == Color.BLUE else Color.RED     # the rung after it (`rules.ladder`)
+    return f"如至{when}仍未办结，将发出{nxt.cn}督办单（{params.signer(nxt)}签发），予以{nxt.level_word}。"
 
 
 def compose(*, number: str, color: str, issued: date, units: Iterable[str], task_id: str, content: str,

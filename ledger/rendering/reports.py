@@ -34,7 +34,7 @@ from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
 from .notice_render import builtin_templates, is_builtin, template_dir
-from ..reading.params import COLOR_NAMES
+from ..core.schema import Color
 from ..core.periods import Period
 from ..figures.stats import AnnualScores, PeriodReport, period_report
 from ..figures.weekly import weekly_summary
@@ -98,7 +98,7 @@ def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory
     total = dict(i="", unit="合计", due=_n(t.due), done=_n(t.done), on_time=_n(t.on_time),
                  rate=rate_text(t.rate), overdue_open=_n(t.overdue_open), blue=_n(t.blue), yellow=_n(t.yellow),
                  red=_n(t.red), points=_n(t.points))
-    pts = "、".join(_n(params.int(f"{c}色扣分")) for c in ("蓝", "黄", "红"))
+    pts = "、".join(_n(params.int(f"{c}色扣分")) for c in Color)
     red_tasks = []
     for i, r in enumerate(report.red_tasks, start=1):
         if r.done is not None:
@@ -238,10 +238,10 @@ def _weekly_context(outcome) -> dict:
         + [dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
                 state="定期报送") for i, x in enumerate(s.duties, start=len(s.due_soon) + 1)],
         overdue=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
-                      days=x.days, level=COLOR_NAMES.get(x.level, "未督办")) for i, x in enumerate(s.overdue, start=1)],
-        issued=[dict(i=i, number=n.number, color=COLOR_NAMES[n.color], color_code=n.color, task_id=n.task_id,
+                      days=x.days, level=Color(x.level).cn if x.level else "未督办") for i, x in enumerate(s.overdue, start=1)],
+        issued=[dict(i=i, number=n.number, color=Color(n.color).cn, color_code=n.color, task_id=n.task_id,
                      content=contents.get(n.task_id, ""), units=_units(n.units))
-                for i, n in enumerate(sorted(s.issued, key=lambda n: ("红黄蓝".index(n.color), number_key(n.number))),
+                for i, n in enumerate(sorted(s.issued, key=lambda n: (-Color(n.color).rank, number_key(n.number))),
                                       start=1)],
     )
 

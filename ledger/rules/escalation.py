@@ -18,9 +18,9 @@ from ..core.calendar import WorkCalendar, YearNotCovered
 from .deadline import Deadline
 from ..core import problems as P
 from ..core.errors import Problem
-from ..core.schema import ONGOING, UNVERIFIED_DONE, Color
+from ..core.schema import Color, State
 from ..reading.notice_log import Notice
-from ..reading.params import COLOR_NAMES, Params
+from ..reading.params import Params
 from ..reading.tasks import Task
 from .ladder import due_on, is_justified, next_rungs
 
@@ -28,10 +28,10 @@ from .ladder import due_on, is_justified, next_rungs
 class Evaluation:
     task: Task
     deadline: Deadline
-    state: str
+    state: State
     remaining: int | None = None        # 剩余工作日
     overdue: int | None = None          # 逾期天数
-    issue: str | None = None            # color to issue in this run
+    issue: Color | None = None          # color to issue in this run
     level: str | None = None            # highest color ever issued, this run included
     next_step: str = ""
     problems: tuple[Problem, ...] = ()  # row problems + deadline problems + rule warnings
@@ -58,31 +58,31 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
         # a struck-off task needs no deadline; problems computing it are only worth a note
         problems = [p.as_warning() if p.is_error else p for p in problems]
         overdue = (task.done - D).days if D and task.done and task.done > D else None
-        return Evaluation(task, deadline, "已销号", None, overdue, None, level, "", tuple(problems))
+        return Evaluation(task, deadline, State.CLOSED, None, overdue, None, level, "", tuple(problems))
     settled = _without_notice(task, deadline, problems, level, run_date, cal)
     if settled is not None:
         return settled
     if D is None or any(p.is_error for p in problems):
-        return Evaluation(task, deadline, "数据有误", level=level,
+        return Evaluation(task, deadline, State.BAD_DATA, level=level,
                           next_step="请按程序提示更正后重新运行", problems=tuple(problems))
 
     if not task.is_open:  # done and accepted
         late = task.done > D  # type: ignore[operator]
-        return Evaluation(task, deadline, "逾期办结" if late else "按时办结", None,
+        return Evaluation(task, deadline, State.DONE_LATE if late else State.DONE_ON_TIME, None,
                           (task.done - D).days if late else None, None, level,  # type: ignore[operator]
                           "已办结，待督查室审核销号", tuple(problems))
 
     remaining = None
     if run_date > D:
-        state = "逾期"
+        state = State.OVERDUE
     elif run_date == D:
-        state = "今日到期"
+        state = State.DUE_TODAY
     else:
         try:
             remaining = cal.working_days_between(run_date, D)
-            state = "临期" if remaining <= params.int("临期提醒") else "未到期"
+            state = State.NEAR if remaining <= params.int("临期提醒") else State.NOT_DUE
         except YearNotCovered as exc:
-            state = "未到期"
+            state = State.NOT_DUE
             problems.append(task.problem(P.RULE_REMAINING_UNKNOWN, reason=exc))
     if task.done is not None and task.review == "不合格":
         problems.append(task.problem(P.TASK_REVIEW_FAILED, "review"))
@@ -92,7 +92,7 @@ def evaluate(task: Task, deadline: Deadline, history: list[Notice], run_date: da
         issue = _escalate(task, D, history, run_date, params, cal)
     except YearNotCovered as exc:
         problems.append(task.problem(P.RULE_DATE_UNKNOWN, reason=exc))
-        return Evaluation(task, deadline, "数据有误", level=level,
+        return Evaluation(task, deadline, State.BAD_DATA, level=level,
                           next_step="请按程序提示更正后重新运行", problems=tuple(problems))
     try:
         next_step = _next_step(task, D, history, issue, run_date, params, cal)
@@ -128,28 +128,28 @@ def _without_notice(task: Task, deadline: Deadline, problems: list[Problem], lev
         return None
     if deadline.ongoing:
         if not task.is_open:
-            return Evaluation(task, deadline, "按时办结", level=level, next_step="已办结，待督查室审核销号",
+            return Evaluation(task, deadline, State.DONE_ON_TIME, level=level, next_step="已办结，待督查室审核销号",
                               problems=tuple(problems))
         if deadline.duty is None:
-            return Evaluation(task, deadline, ONGOING, level=level, next_step="长期任务，持续推进（不发督办单）",
+            return Evaluation(task, deadline, State.ONGOING, level=level, next_step="长期任务，持续推进（不发督办单）",
                               problems=tuple(problems))
         label = deadline.ongoing if deadline.ongoing.endswith(("报送", "上报", "报", "反馈")) else deadline.ongoing + "报送"
         try:
             due = deadline.duty.next_on_or_after(T, cal)
         except YearNotCovered as exc:
-            return Evaluation(task, deadline, ONGOING, level=level, next_step=label, problems=(
+            return Evaluation(task, deadline, State.ONGOING, level=level, next_step=label, problems=(
                 *problems, task.problem(P.RULE_DUTY_NEXT_UNKNOWN, "limit", reason=exc)))
-        return Evaluation(task, deadline, ONGOING, level=level, next_step=f"{label}：下次 {due.isoformat()}",
+        return Evaluation(task, deadline, State.ONGOING, level=level, next_step=f"{label}：下次 {due.isoformat()}",
                           problems=tuple(problems), next_due=due)
     if task.is_open and task.done is None and says_done(task.progress):
         note = task.problem(P.TASK_SAYS_DONE, "progress", progress=task.progress)
-        return Evaluation(task, deadline, UNVERIFIED_DONE, level=level, next_step="请核实是否已办结，并填写办结日期",
+        return Evaluation(task, deadline, State.UNVERIFIED_DONE, level=level, next_step="请核实是否已办结，并填写办结日期",
                           problems=(*problems, note))
     return None
 
 
 def _escalate(task: Task, D: date, history: list[Notice], T: date, params: Params,
-              cal: WorkCalendar) -> str | None:
+              cal: WorkCalendar) -> Color | None:
     if T < D or any(n.issued == T for n in history):
         return None  # never within the deadline; at most one notice per task per run date
     last = last_notice(history)
@@ -170,7 +170,7 @@ def _next_step(task: Task, D: date, history: list[Notice], issued_now: str | Non
             return "有正当理由，暂缓黄色、红色督办"
         return "红色督办，直至办结"
     nxt = rungs[0]
-    if nxt.color == "蓝":
+    if nxt.color == Color.BLUE:
         return f"{nxt.on.isoformat()} 起发蓝色督办单" + ("" if params["蓝色打印"] else "（短信提醒）")
-    again = "再" if color == "红" else ""
-    return f"{nxt.on.isoformat()} 起{again}发{COLOR_NAMES[nxt.color]}督办单"
+    again = "再" if color == Color.RED else ""
+    return f"{nxt.on.isoformat()} 起{again}发{nxt.color.cn}督办单"

@@ -7,9 +7,10 @@ are the 参数设置 keys 蓝色延期审批 / 黄色延期审批 / 红色延期
 
 from __future__ import annotations
 
+from ..core.schema import Color
 from ..reading.params import Params
 
 
 def extension_approver(level: str | None, params: Params) -> str:
     """The approver for a task whose highest colour issued so far is `level` (None: no notice)."""
-    return str(params[f"{level or '蓝'}色延期审批"])
+    return str(params[f"{level or Color.BLUE}色延期审批"])

@@ -18,7 +18,7 @@ from ..core import problems as P
 from ..core.errors import Problem
 from ..core.schema import Color
 from ..reading.notice_log import Notice
-from ..reading.params import COLOR_NAMES, Params
+from ..reading.params import Params
 from ..reading.tasks import Task
 from .ladder import next_rungs
 
@@ -53,4 +53,4 @@ def moved_notices(task: Task, D: date | None, history: Iterable[Notice], params:
 def moved_warning(task: Task, notice: Notice, D: date) -> Problem:
     return task.problem(P.RULE_NOTICE_MOVED, number=notice.number, issued=notice.issued.isoformat(),
                         then=notice.deadline.isoformat(), now=D.isoformat(),  # type: ignore[union-attr]
-                        color=COLOR_NAMES[notice.color])
+                        color=Color(notice.color).cn)

@@ -15,12 +15,12 @@ nothing already in the style sheet is changed, re-ordered or renumbered, so ever
 an identical entry is searched for and reused: a second run over its own output (or over the
 same file after Excel re-saved it) does not grow the style sheet.
 
-Style keys (combine with ``+``, e.g. ``"fill_红+wrap"``):
+Style keys (combine with ``+``, e.g. ``"fill_FFFF7C80+wrap"``):
 
 ``date``   number format ``yyyy-mm-dd``
 ``header`` bold, light grey fill, thin border, centred and wrapped — visibly a generated header
-``fill_蓝`` / ``fill_黄`` / ``fill_红``  solid light blue / yellow / light red fill, default (dark) text
-``fill_逾期`` / ``fill_数据有误``  pale red / orange fill of the 当前状态 cell
+``fill_AARRGGBB``  solid fill of that colour, default (dark) text — the ledger's colours are named
+           where its vocabulary lives (``Color.fill``, ``State.fill`` in ``ledger.core.schema``)
 ``wrap``   wrap text, top aligned
 ``quote``  quotePrefix: Excel/WPS keep text such as ``=1+1`` as text even after the cell is edited
 ``keep``   the cell is the clerk's (e.g. 进展情况 filled from a unit's 反馈表): the engines keep the
@@ -40,8 +40,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 DATE_FORMAT = "yyyy-mm-dd"
-FILL_COLORS = {"蓝": "FF9BC2E6", "黄": "FFFFE699", "红": "FFFF7C80",
-               "逾期": "FFFFC7CE", "数据有误": "FFF8CBAD"}       # state cells a clerk must see
+_ARGB = re.compile(r"[0-9A-Fa-f]{8}")
 KEEP = "keep"
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(50, 59)})
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
@@ -74,8 +73,8 @@ def _spec_for(key: str) -> _Spec:
         elif part == "header":
             spec.bold, spec.fill, spec.border = True, HEADER_FILL, True
             spec.alignment.update(horizontal="center", vertical="center", wrapText="1")
-        elif part.startswith("fill_") and part[5:] in FILL_COLORS:
-            spec.fill = FILL_COLORS[part[5:]]
+        elif part.startswith("fill_") and _ARGB.fullmatch(part[5:]):
+            spec.fill = part[5:].upper()
         elif part == "wrap":
             spec.alignment.update(vertical="top", wrapText="1")
         elif part == "quote":
