@@ -6,9 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core.dates import normalize_text
 from .core.calendar import PROVISIONAL_HINT, provisional_text
 from .core.errors import LedgerError, Problem, column_letter
-from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, Color, State, normalize_header
+from .core.schema import ID_HEADER, STATUS_NAMES, TASK_FIELDS, UNUSED_HEADERS, Color, State
 from .reading.notice_log import Notice
 from .pipeline import Outcome
 
@@ -148,8 +149,8 @@ def provisional_lines(outcome: Outcome) -> list[str]:
     return lines
 
 
-_STATUS = {normalize_header(h) for h in STATUS_NAMES}
-_UNUSED = {normalize_header(h) for h in UNUSED_HEADERS}
+_STATUS = {normalize_text(h) for h in STATUS_NAMES}
+_UNUSED = {normalize_text(h) for h in UNUSED_HEADERS}
 _FIELD_HEADERS = {f.key: f.header for f in TASK_FIELDS}
 
 
@@ -161,7 +162,7 @@ def understood(outcome: Outcome) -> list[dict]:
         keys = {c: k for k, c in ts.header.columns.items()}
         columns = []
         for c, text in ts.header.texts.items():
-            norm = normalize_header(text)
+            norm = normalize_text(text)
             meaning = (_FIELD_HEADERS[keys[c]] if c in keys else "状态列（本工具写入）" if norm in _STATUS
                        else "不使用" if norm in _UNUSED else "保留不动")
             columns.append({"column": column_letter(c), "header": text, "meaning": meaning})

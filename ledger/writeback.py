@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .core.dates import normalize_text
 from .core import stages
 from .core.errors import column_letter
 from .faults import checkpoint
 from .reading.notice_log import LOG_KEYS, LogLayout, log_layout
 from .pipeline import Outcome
 from .core.schema import (AUTO_SUFFIX, ID_HEADER, LOG_HEADERS, LOG_OPTIONAL_KEYS, LOG_SHEET, STATUS_HEADERS,
-                          STATUS_MARKERS, STATUS_NAMES, Color, State, normalize_header)
+                          STATUS_MARKERS, STATUS_NAMES, Color, State)
 from .reading.tasks import TaskSheet
 from .workbook_io import check_unchanged, ensure_writable, glob_escape, replace_with_patched
 from .xlsx.patch import CellWrite, DefinedName, SheetTable, patch_workbook
@@ -38,7 +39,7 @@ def _status_layout(ts: TaskSheet) -> dict[str, tuple[int, str | None]]:
     the clerk's sheet already uses gets the header 名称（自动）, so both stay recognisable. A sheet
     without an id column first gets the tool's own 任务编号 column (SPEC §2.1 Ids)."""
     right = max([ts.sheet.max_col, *(c1 for _, _, _, c1 in ts.sheet.merged)], default=0)
-    used = {normalize_header(v) for v in ts.header.texts.values()}
+    used = {normalize_text(v) for v in ts.header.texts.values()}
     layout: dict[str, tuple[int, str | None]] = {}
     if "id" not in ts.header.columns:
         right += 1
@@ -48,7 +49,7 @@ def _status_layout(ts: TaskSheet) -> dict[str, tuple[int, str | None]]:
             layout[name] = (ts.status_columns[name], None)
         else:
             right += 1
-            layout[name] = (right, name + AUTO_SUFFIX if normalize_header(name) in used else name)
+            layout[name] = (right, name + AUTO_SUFFIX if normalize_text(name) in used else name)
     return layout
 
 

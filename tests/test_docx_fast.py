@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from ledger.rendering.docx_fast import FastDocx, order_shaded_cells
-from ledger.rendering.notice_render import _context, _jinja_env, _safe, builtin_templates
+from ledger.rendering.notice_render import _context, jinja_env, _safe, builtin_templates
 from test_notices import fixed_views
 from test_stats import week_outcome
 
@@ -28,7 +28,7 @@ CORE = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlf
 
 def with_docxtpl(template: bytes, context: dict, title: str, comments: str | None) -> bytes:
     tpl = DocxTemplate(BytesIO(template))
-    tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
+    tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     order_shaded_cells(tpl.docx.element.body)
     props = tpl.docx.core_properties
     props.created = props.modified = props.last_printed = STAMP
@@ -54,7 +54,7 @@ def core(blob: bytes) -> dict:
 
 def assert_same_document(template: bytes, context: dict, title: str, comments: str | None = None) -> str:
     expected = zipfile.ZipFile(BytesIO(with_docxtpl(template, context, title, comments)))
-    actual = zipfile.ZipFile(BytesIO(FastDocx.open(template).render(context, _jinja_env(), STAMP, title, comments)))
+    actual = zipfile.ZipFile(BytesIO(FastDocx.open(template).render(context, jinja_env(), STAMP, title, comments)))
     source = zipfile.ZipFile(BytesIO(template))
     assert set(source.namelist()) <= set(actual.namelist())       # nothing of the template dropped
     compared = 0
@@ -124,7 +124,7 @@ def test_templates_with_column_tags_are_left_to_docxtpl():
 def test_listing_characters_become_word_markup(text):
     template = (builtin_templates() / "督办单.docx").read_bytes()
     views = [replace(_safe(v), progress=text) for v in fixed_views()][:1]
-    document = FastDocx.open(template).render(_context(views, views[0].color), _jinja_env(), STAMP, "t")
+    document = FastDocx.open(template).render(_context(views, views[0].color), jinja_env(), STAMP, "t")
     xml = zipfile.ZipFile(BytesIO(document)).read("word/document.xml").decode()
     marker = {"\t": "<w:tab/>", "\n": "<w:br/>", "\f": '<w:br w:type="page"/>'}[text[1]]
     assert marker in xml and text not in xml
@@ -148,9 +148,9 @@ def test_a_clerks_template_that_breaks_the_markup_is_refused():
 
     context = {"office": "县政府督查室", "count": 3}
     with pytest.raises(BrokenMarkup, match="word/document.xml 的 {% %} 标记拆开了表格或段落的结构"):
-        FastDocx.open(broken_template(), validate=True).render(context, _jinja_env(), STAMP, "t")
+        FastDocx.open(broken_template(), validate=True).render(context, jinja_env(), STAMP, "t")
     fine = dict(context, count=9)          # the same template is fine when the condition holds
-    FastDocx.open(broken_template(), validate=True).render(fine, _jinja_env(), STAMP, "t")
+    FastDocx.open(broken_template(), validate=True).render(fine, jinja_env(), STAMP, "t")
 
 
 def test_a_broken_notice_template_stops_the_run_before_anything_is_written(tmp_path):

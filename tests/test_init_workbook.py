@@ -3,6 +3,8 @@ and python-calamine and checked against the schema tables."""
 
 from __future__ import annotations
 
+from ledger.core.dates import normalize_text
+
 from datetime import date, datetime
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def test_task_title_row_merged_and_header_from_schema(wb, cal):
     rows = cal_rows(cal, schema.TASK_SHEET)
     assert rows[HEADER_ROW - 1] == expected
     # The reader normalises headers; the written text must already be canonical.
-    assert [schema.normalize_header(h) for h in expected] == expected
+    assert [normalize_text(h) for h in expected] == expected
     # No status columns: the weekly run adds them.
     assert not set(expected) & set(schema.STATUS_NAMES)
     assert ws.max_column == len(schema.TASK_FIELDS)
@@ -322,10 +324,10 @@ def test_sample_headers_recognised(make_fixtures):
     assert cal.sheet_names[0] == schema.TASK_SHEET
     assert {schema.LOG_SHEET, schema.UNIT_SHEET, schema.PARAM_SHEET, schema.HOLIDAY_SHEET, "统计"} <= set(cal.sheet_names)
     rows = cal_rows(cal, schema.TASK_SHEET)
-    names = {schema.normalize_header(n): f.key for f in schema.TASK_FIELDS for n in f.names}
-    recognised = [sum(schema.normalize_header(v) in names for v in row) for row in rows[:10]]
+    names = {normalize_text(n): f.key for f in schema.TASK_FIELDS for n in f.names}
+    recognised = [sum(normalize_text(v) in names for v in row) for row in rows[:10]]
     assert recognised.index(next(n for n in recognised if n >= 3)) == make_fixtures.HEADER_ROW - 1
-    header = [schema.normalize_header(v) for v in rows[make_fixtures.HEADER_ROW - 1]]
+    header = [normalize_text(v) for v in rows[make_fixtures.HEADER_ROW - 1]]
     assert [names.get(h) for h in header] == [*make_fixtures.KEYS[:-1], None]   # 备注 is unknown
     assert sum(h != f.header for h, f in zip(header, schema.TASK_FIELDS)) >= 5   # aliases in use
     tasks = rows[make_fixtures.HEADER_ROW:]

@@ -461,7 +461,7 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
     from docxtpl import DocxTemplate
 
     from ledger.rendering.docx_tools import fast_template_class as _template_class
-    from ledger.rendering.notice_render import _context, _jinja_env, _safe
+    from ledger.rendering.notice_render import _context, jinja_env, _safe
 
     views = [_safe(v) for v in fixed_views()]
     views[0] = replace(views[0], content="第一行\n第二行\t制表 & <符号>", progress="进展\n甲")
@@ -471,7 +471,7 @@ def test_fast_docxtpl_paths_render_exactly_what_docxtpl_renders():
         tpl = cls(BytesIO(template))
         if cls is not DocxTemplate:
             tpl.dynamic_columns = False
-        tpl.render(_context([v for v in views if v.color == "黄"] or views, "黄"), jinja_env=_jinja_env(),
+        tpl.render(_context([v for v in views if v.color == "黄"] or views, "黄"), jinja_env=jinja_env(),
                    autoescape=True)
         bodies.append(tpl.docx.element.body.xml)
     assert "<w:br/>" in bodies[0]          # the line break really went through listing resolution

@@ -39,7 +39,10 @@ class BadValue(ValueError):
 
 
 def normalize_text(value: object) -> str:
-    """NFKC (full-width digits and punctuation → half-width), trimmed, inner spaces removed."""
+    """Text as matched — headers, aliases, typed words: NFKC (full-width digits and punctuation →
+    half-width), all white space removed; None is empty."""
+    if value is None:
+        return ""
     s = unicodedata.normalize("NFKC", str(value))
     return "".join(s.split())
 
@@ -119,3 +122,21 @@ def _short(value: object, limit: int = 30) -> str:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cn_date(day: date | None) -> str:
+    """A date as documents write it: 2026年11月23日 (empty for None)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cell_text(value: object) -> str:
+    """A cell value as text to show or compare: dates as 2026-11-23, 3.0 as 3, trimmed; blank is empty."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

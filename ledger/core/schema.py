@@ -6,9 +6,10 @@ so the two can never disagree.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from .dates import normalize_text
 
 TASK_SHEET = "督办台账"
 LOG_SHEET = "督办记录"
@@ -17,12 +18,6 @@ PARAM_SHEET = "参数设置"
 HOLIDAY_SHEET = "节假日"
 
 
-def normalize_header(text: object) -> str:
-    """Header text as matched: NFKC (full-width → half-width), all white space removed."""
-    if text is None:
-        return ""
-    s = unicodedata.normalize("NFKC", str(text))
-    return "".join(s.split())
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,7 @@ logged or counted, whatever else it says (a clerk who forgets to delete them los
 
 
 def is_example_id(task_id: object) -> bool:
-    return normalize_header(task_id).startswith(EXAMPLE_ID_PREFIX)
+    return normalize_text(task_id).startswith(EXAMPLE_ID_PREFIX)
 
 GRADES = ("急件", "要件", "普件")
 REVIEWS = ("合格", "不合格")

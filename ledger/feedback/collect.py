@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..core.dates import BadValue, is_blank, parse_date
+from ..core.dates import BadValue, is_blank, parse_date, normalize_text, cell_text
 from ..core import problems as P
 from ..core.errors import Kind, Problem, RowRef
-from ..core.schema import REQUEST_HEADERS, normalize_header
+from ..core.schema import REQUEST_HEADERS
 from ..pipeline import Loaded, Outcome
 from ..reading.tasks import Task, TaskSheet
-from .identity import LOCKED, FormIdentity, cell_text
+from .identity import LOCKED, FormIdentity
 from .record import Entry, read_record
 from .returns import ReturnedForm, ReturnedRow
 
@@ -69,15 +69,15 @@ def target_columns(ts: TaskSheet) -> dict[str, Column]:
     """Where each kind of change goes on one task sheet: the clerk's column when it exists, else a
     tool column appended at the right end (past every used cell, merged range and status column)."""
     header_cells = ts.sheet.cells[ts.header.row - 1] if ts.header.row <= ts.sheet.max_row else []
-    by_name = {normalize_header(v): c for c, v in enumerate(header_cells, start=1) if not is_blank(v)}
+    by_name = {normalize_text(v): c for c, v in enumerate(header_cells, start=1) if not is_blank(v)}
     right = max([ts.sheet.max_col, *(c1 for _, _, _, c1 in ts.sheet.merged), *ts.status_columns.values()], default=0)
     cols: dict[str, Column] = {}
     for key, (name, _) in TARGETS.items():
         if key in ("progress", "done", "ext_applied") and key in ts.header.columns:
             c = ts.header.columns[key]
             cols[key] = Column(c, ts.header.names.get(c, name), False)
-        elif normalize_header(name) in by_name:
-            cols[key] = Column(by_name[normalize_header(name)], name, False)
+        elif normalize_text(name) in by_name:
+            cols[key] = Column(by_name[normalize_text(name)], name, False)
         else:
             right += 1
             cols[key] = Column(right, name, True)
@@ -176,7 +176,7 @@ class _Checker:
                 changes.append(Change(form, row, task, key, field, old, new))
                 self.latest[(task.id, key)] = new      # a later form of this collection builds on it
 
-        text = _text(row.values.get("本次进展"))
+        text = cell_text(row.values.get("本次进展"))
         if text:
             change("progress", text if len(task.lead) < 2 else (lambda old: joint_progress(task.lead, ident.unit, old, text)))
         done = self._date(row, "办结日期", task, loc, problems)
@@ -197,7 +197,7 @@ class _Checker:
         return changes, problems
 
     def _extension(self, row, task, due, loc, problems, change, ident) -> None:
-        reason = _text(row.values.get("延期理由"))
+        reason = cell_text(row.values.get("延期理由"))
         raw_to = row.values.get("申请延期至")
         if is_blank(raw_to) and not reason:
             return
@@ -255,10 +255,6 @@ def joint_progress(leads: tuple[str, ...], unit: str, old: object, text: str) ->
     return "\n".join(lines[u] for u in leads if u in lines)
 
 
-def _text(value: object) -> str:
-    return cell_text(value)
-
-
 def check_forms(outcome: Outcome, forms: list[ReturnedForm], today: date) -> tuple[list[FormResult], list[Entry]]:
     """Each form's changes and problems, oldest form first (so the newest stays), and the
     反馈记录 entries of the changes."""
@@ -274,7 +270,7 @@ def check_forms(outcome: Outcome, forms: list[ReturnedForm], today: date) -> tup
 
 
 def entry_of(c: Change, today: date) -> Entry:
-    filler = _text(c.row.values.get("填报人"))
-    phone = _text(c.row.values.get("联系电话"))
+    filler = cell_text(c.row.values.get("填报人"))
+    phone = cell_text(c.row.values.get("联系电话"))
     return Entry(today, c.form.name, c.form.identity.unit, c.task.id, c.field, cell_text(c.old), cell_text(c.new),
                  c.form.identity.form_date, filler, phone, c.form.identity.form_id)

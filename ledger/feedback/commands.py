@@ -133,7 +133,7 @@ def collect_text(results: list[FormResult], missing: list[Problem], applied: boo
 
 
 def _show(value: object) -> str:
-    from .identity import cell_text
+    from ..core.dates import cell_text
 
     text = cell_text(value)
     return quote(text, 30) if text else "（空）"

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ..core.calendar import YearNotCovered
 from ..core import problems as P
+from ..core.dates import cell_text
 from ..core.errors import column_letter
 from ..core.schema import Color, State
 from ..pipeline import Outcome
-from .identity import FormIdentity, cell_text, form_id, write_identity
+from .identity import FormIdentity, form_id, write_identity
 
 _COLORS = frozenset(Color)
 

@@ -14,9 +14,9 @@ Excel limits a custom property value to 255 characters, so the task ids are spli
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from ..core.dates import BadValue, is_blank, parse_date
+from ..core.dates import BadValue, cell_text, parse_date
 
 KIND = "督办台账反馈表"
 VERSION = 1
@@ -45,17 +45,6 @@ def form_id(unit: str, form_date: date) -> str:
     return f"反馈〔{form_date.isoformat()}〕{unit}"
 
 
-def cell_text(value: object) -> str:
-    """A cell value as comparable text (dates as 2026-11-23, 3.0 as 3)."""
-    if is_blank(value):
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def write_identity(wb, ident: FormIdentity, sent_rows: list[tuple[str, ...]]) -> None:

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..core.dates import BadValue, is_blank, parse_date
-from ..core.schema import FEEDBACK_HEADERS, FEEDBACK_SHEET, normalize_header
+from ..core.dates import BadValue, is_blank, parse_date, normalize_text
+from ..core.schema import FEEDBACK_HEADERS, FEEDBACK_SHEET
 from ..reading.reader import Book, find_header
 from ..xlsx.patch import CellWrite, SheetTable
 from ..writeback import complete_header
 
 HEADERS = tuple(h for h, _ in FEEDBACK_HEADERS)
 DATE_COLUMNS = frozenset({0, 7})          # 时间, 反馈表日期
-_ALIASES = {normalize_header(h): h for h in HEADERS}
+_ALIASES = {normalize_text(h): h for h in HEADERS}
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.dates import normalize_text, cell_text
 from ..core import problems as P
 from ..core.errors import Location, Problem, column_letter
-from ..core.schema import normalize_header
 from .forms import COLUMNS, EDITABLE, FORM_SHEET
-from .identity import ID_SHEET, LOCKED, FormIdentity, cell_text, read_identity
+from .identity import ID_SHEET, LOCKED, FormIdentity, read_identity
 
 SUFFIXES = (".xlsx", ".xlsm")
 OLD_SUFFIXES = (".xls", ".et", ".ett", ".xlt")
@@ -113,11 +113,11 @@ def _value(value: object) -> object:
 
 def _header(ws) -> tuple[int, dict[str, int]] | None:
     """(header row, header → column): the first row in 15 that names 任务编号 and 本次进展."""
-    known = {normalize_header(h): h for h, _, _ in COLUMNS}
+    known = {normalize_text(h): h for h, _, _ in COLUMNS}
     for r in range(1, min(ws.max_row, 15) + 1):
         cols: dict[str, int] = {}
         for c in range(1, min(ws.max_column, 40) + 1):
-            name = known.get(normalize_header(ws.cell(r, c).value))
+            name = known.get(normalize_text(ws.cell(r, c).value))
             if name and name not in cols:
                 cols[name] = c
         if "任务编号" in cols and "本次进展" in cols:

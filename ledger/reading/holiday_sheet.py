@@ -18,7 +18,7 @@ from ..core.dates import BadValue, is_blank, normalize_text, parse_date
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
-from ..core.schema import HOLIDAY_BASIS_ALIASES, HOLIDAY_HEADERS, HOLIDAY_SHEET, normalize_header
+from ..core.schema import HOLIDAY_BASIS_ALIASES, HOLIDAY_HEADERS, HOLIDAY_SHEET
 
 _KIND = {"休": False, "放假": False, "假": False, "休息": False,
          "班": True, "上班": True, "调休上班": True, "补班": True}
@@ -36,8 +36,8 @@ class HolidayRows:
 
 
 def holiday_aliases() -> dict[str, str]:
-    aliases = {normalize_header(h): k for h, k in zip(HOLIDAY_HEADERS, _KEYS)}
-    aliases.update((normalize_header(h), "basis") for h in HOLIDAY_BASIS_ALIASES)
+    aliases = {normalize_text(h): k for h, k in zip(HOLIDAY_HEADERS, _KEYS)}
+    aliases.update((normalize_text(h), "basis") for h in HOLIDAY_BASIS_ALIASES)
     return aliases
 
 

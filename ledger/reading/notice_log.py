@@ -10,19 +10,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..core.dates import BadValue, is_blank, parse_date
+from ..core.dates import BadValue, is_blank, parse_date, normalize_text
 from ..core import problems as P
 from ..core.errors import Location, Problem, RowRef
 from .params import Params
 from .reader import Book, find_header
-from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, Color, normalize_header
+from ..core.schema import LOG_HEADERS, LOG_SHEET, PARAM_DEFAULTS, Color
 
 _COLORS = frozenset(Color)
 from .units import split_units
 
 LOG_KEYS = ("number", "task_id", "color", "issued", "units", "deadline", "overdue", "signer", "batch", "basis")
 """The field of each LOG_HEADERS column, in order (the order of Notice.as_row)."""
-_ALIASES = {normalize_header(h): k for (h, _), k in zip(LOG_HEADERS, LOG_KEYS)}
+_ALIASES = {normalize_text(h): k for (h, _), k in zip(LOG_HEADERS, LOG_KEYS)}
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def _id_text(value: object) -> str:
     """任务编号 normalised as task rows are (full/half width, spaces), so the two always match."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return "" if is_blank(value) else normalize_header(value)
+    return "" if is_blank(value) else normalize_text(value)
 
 
 def _batch_text(value: object) -> str:

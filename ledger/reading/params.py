@@ -16,7 +16,7 @@ from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
-from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET, normalize_header
+from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def read_params(book: Book) -> tuple[Params, list[Problem]]:
     problems: list[Problem] = []
     if sheet is None:
         return DEFAULT_PARAMS, problems
-    aliases = {normalize_header(h): k for h, k in zip(PARAM_HEADERS, ("key", "value", "note"))}
+    aliases = {normalize_text(h): k for h, k in zip(PARAM_HEADERS, ("key", "value", "note"))}
     aliases.update({"参数名称": "key", "项目": "key", "参数值": "value", "设置值": "value", "备注": "note"})
     header = find_header(sheet, aliases, problems, min_matches=2)
     if header is None or "key" not in header.columns or "value" not in header.columns:
@@ -126,15 +126,15 @@ def read_params(book: Book) -> tuple[Params, list[Problem]]:
     kcol, vcol = header.columns["key"], header.columns["value"]
     values = dict(DEFAULT_PARAMS.values)
     seen: dict[str, int] = {}
-    known = {normalize_header(k): k for k in PARAM_DEFAULTS}
+    known = {normalize_text(k): k for k in PARAM_DEFAULTS}
     for r in range(header.row + 1, sheet.max_row + 1):
         raw_key = sheet.value(r, kcol)
         if is_blank(raw_key):
             continue
-        key = known.get(normalize_header(raw_key))
+        key = known.get(normalize_text(raw_key))
         ref = RowRef(sheet.name, r)
         if key is None:
-            problems.append(ref.problem(P.PARAM_UNKNOWN, kcol, text=raw_key, hint=_suggest_key(normalize_header(raw_key))))
+            problems.append(ref.problem(P.PARAM_UNKNOWN, kcol, text=raw_key, hint=_suggest_key(normalize_text(raw_key))))
             continue
         if key in seen:
             problems.append(ref.problem(P.PARAM_DUPLICATE, kcol, key=key, first=seen[key]))

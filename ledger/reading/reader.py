@@ -12,9 +12,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.dates import normalize_text
 from ..core import problems as P
 from ..core.errors import LedgerError, Problem, RowRef, column_letter
-from ..core.schema import normalize_header
 from .formulas import FormulaCell, formula_cells
 
 HEADER_SEARCH_ROWS = 10
@@ -67,8 +67,8 @@ class Book:
     def get(self, name: str) -> Sheet | None:
         """Sheet by name, tolerating stray spaces and full-width characters in the tab name."""
         if name not in self.names:
-            wanted = normalize_header(name)
-            name = next((n for n in self.names if normalize_header(n) == wanted), None)  # type: ignore[assignment]
+            wanted = normalize_text(name)
+            name = next((n for n in self.names if normalize_text(n) == wanted), None)  # type: ignore[assignment]
             if name is None:
                 return None
         if name not in self._cache:
@@ -212,8 +212,8 @@ def header_texts(sheet: Sheet, r: int, aliases: dict[str, str]) -> tuple[dict[in
         return upper, r
     lower = texts(r + 1)
     grouped = {c for c0, c1 in groups for c in range(c0, c1 + 1)}
-    if not (any(normalize_header(t) in aliases for c, t in lower.items() if c in grouped)
-            and any(normalize_header(t) in aliases for c, t in upper.items() if c not in grouped)):
+    if not (any(normalize_text(t) in aliases for c, t in lower.items() if c in grouped)
+            and any(normalize_text(t) in aliases for c, t in upper.items() if c not in grouped)):
         return upper, r     # no group titles over field names (a banner above the header is not one)
     # other columns are named by the upper row (merged down over both), or by the lower one where
     # only it has text (the tool's own columns are written into the lower row)
@@ -235,7 +235,7 @@ def find_header(
     """
     for r in range(1, min(HEADER_SEARCH_ROWS, sheet.max_row) + 1):
         texts, last = header_texts(sheet, r, aliases)
-        hits = [(c, aliases[normalize_header(v)]) for c, v in texts.items() if normalize_header(v) in aliases]
+        hits = [(c, aliases[normalize_text(v)]) for c, v in texts.items() if normalize_text(v) in aliases]
         if len({key for _, key in hits}) < min_matches:
             continue
         columns: dict[str, int] = {}

@@ -15,13 +15,13 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..core import stages
-from ..core.dates import BadValue, is_blank, normalize_text, parse_date
+from ..core.dates import BadValue, cell_text, is_blank, normalize_text, parse_date
 from ..core import problems as P
 from ..core.errors import Kind, Location, Problem, RowRef, column_index, column_letter
 from .formulas import FormulaCell
 from .reader import Book, HeaderMap, Sheet, find_header
 from ..core.schema import (AUTO_SUFFIX, GRADES, HOLIDAY_SHEET, LOG_SHEET, PARAM_SHEET, STATUS_MARKERS, STATUS_NAMES,
-                           TASK_FIELDS, TASK_SHEET, UNIT_SHEET, normalize_header)
+                           TASK_FIELDS, TASK_SHEET, UNIT_SHEET)
 from .units import UnitDirectory, split_roles
 
 _GRADE_ALIASES = {"急": "急件", "特急": "急件", "加急": "急件", "紧急": "急件", "特急件": "急件",
@@ -140,33 +140,23 @@ def header_labels(header: HeaderMap) -> Mapping[str, str]:
     labels = {}
     for key, col in header.columns.items():
         standard, own = next(f.header for f in TASK_FIELDS if f.key == key), header.names.get(col, "")
-        if own and normalize_header(own) != normalize_header(standard):
+        if own and normalize_text(own) != normalize_text(standard):
             labels[standard] = own
     return MappingProxyType(labels)
 
 
 def field_aliases() -> dict[str, str]:
-    return {normalize_header(name): f.key for f in TASK_FIELDS for name in f.names}
+    return {normalize_text(name): f.key for f in TASK_FIELDS for name in f.names}
 
 
 def normalize_id(value: object) -> str:
     """任务编号 as matched everywhere (SPEC §2): full-width → half-width, spaces removed, so
     ``ＤＢ-1`` and `` DB-1`` are one task."""
-    return normalize_header(_text(value))
-
-
-def _text(value: object) -> str:
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
+    return normalize_text(cell_text(value))
 
 
 _REQUIRED = tuple(f for f in TASK_FIELDS if f.required and f.key != "id")   # the id may be missing
-_TOOL_SHEETS = frozenset(normalize_header(n) for n in (LOG_SHEET, UNIT_SHEET, PARAM_SHEET, HOLIDAY_SHEET))
+_TOOL_SHEETS = frozenset(normalize_text(n) for n in (LOG_SHEET, UNIT_SHEET, PARAM_SHEET, HOLIDAY_SHEET))
 
 
 def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]], list[tuple[str, tuple[str, ...]]],
@@ -195,7 +185,7 @@ def find_task_sheets(book: Book, params) -> tuple[list[tuple[Sheet, HeaderMap]],
         return chosen, [], problems
     chosen, incomplete, problems = [], [], []
     for name in book.sheets:
-        if normalize_header(name) in _TOOL_SHEETS:
+        if normalize_text(name) in _TOOL_SHEETS:
             continue
         sheet = book.get(name)
         found: list[Problem] = []
@@ -343,18 +333,18 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
     status name is the clerk's column: read by nobody, written never.
     """
     by_marker = {m: name for name, m in STATUS_MARKERS.items()}
-    wanted = normalize_header(sheet.name)
+    wanted = normalize_text(sheet.name)
     owned: dict[str, int] = {}
     for name, scope, ref in book.defined_names():
-        if name in by_marker and scope is not None and normalize_header(scope) == wanted:
+        if name in by_marker and scope is not None and normalize_text(scope) == wanted:
             m = _CELL_REF.match(ref)
             if m:
                 owned[by_marker[name]] = column_index(m.group(1))
-    plain = {normalize_header(n): n for n in STATUS_NAMES}
-    auto = {normalize_header(n + AUTO_SUFFIX): n for n in STATUS_NAMES}
+    plain = {normalize_text(n): n for n in STATUS_NAMES}
+    auto = {normalize_text(n + AUTO_SUFFIX): n for n in STATUS_NAMES}
     named: dict[str, int] = {}
     for c, v in header.texts.items():       # both rows of a two-row header
-        key = normalize_header(v)
+        key = normalize_text(v)
         if key in auto and auto[key] not in owned and c not in owned.values():
             owned[auto[key]] = c
         elif key in plain:
@@ -387,7 +377,7 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
             return None
 
     for key in ("source", "basis", "content", "leader", "ext_by", "reason", "progress"):
-        values[key] = _text(raw.get(key, ""))
+        values[key] = cell_text(raw.get(key, ""))
     values["id"] = normalize_id(raw.get("id", ""))     # an empty id is filled by the tool (ids.py)
     if not values["content"]:
         probs.append(P.TASK_CONTENT_EMPTY.at(loc("content")))

@@ -15,11 +15,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..core.dates import is_blank
+from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
 from .reader import Book, find_header
-from ..core.schema import UNIT_HEADERS, UNIT_SHEET, normalize_header
+from ..core.schema import UNIT_HEADERS, UNIT_SHEET
 
 SEPARATORS = re.compile(r"[、，,；;/／\s]+")
 # 和/及 between a name ending like a unit and one starting like a unit
@@ -43,7 +43,7 @@ class Unit:
 def split_units(text: object) -> list[str]:
     if is_blank(text):
         return []
-    return [p for p in (normalize_header(x) for x in SEPARATORS.split(_AND.sub("、", str(text)))) if p]
+    return [p for p in (normalize_text(x) for x in SEPARATORS.split(_AND.sub("、", str(text)))) if p]
 
 
 def split_roles(text: object) -> tuple[list[str], list[str]]:
@@ -63,7 +63,7 @@ def split_roles(text: object) -> tuple[list[str], list[str]]:
             continue
         for piece in SEPARATORS.split(_AND.sub("、", chunk)):
             marks = _MARK.findall(piece)
-            name = normalize_header(_MARK.sub("", piece))
+            name = normalize_text(_MARK.sub("", piece))
             if not name:
                 continue
             role = ("assist" if marks[-1] in _ASSIST_WORDS else "lead") if marks else label
@@ -80,10 +80,10 @@ class UnitDirectory:
     lookup: dict[str, Unit]
 
     def resolve(self, name: str) -> Unit | None:
-        return self.lookup.get(normalize_header(name))
+        return self.lookup.get(normalize_text(name))
 
     def closest(self, name: str, n: int = 3) -> list[str]:
-        key = normalize_header(name)
+        key = normalize_text(name)
         scored = difflib.get_close_matches(key, list(self.lookup), n=8, cutoff=0.3)
         # containment catches 发改委 vs 县发展和改革局's alias 发改局 less well than overlap does
         contains = [k for k in self.lookup if key and (key in k or k in key)]
@@ -103,7 +103,7 @@ def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
     aliases: dict[str, str] = {}
     for key, (header, alts, _) in zip(_UNIT_KEYS, UNIT_HEADERS):
         for h in (header, *alts):
-            aliases[normalize_header(h)] = key
+            aliases[normalize_text(h)] = key
     header = find_header(sheet, aliases, problems, min_matches=1)
     if header is None or "name" not in header.columns:
         problems.append(P.UNIT_NO_HEADER.at(RowRef(sheet.name, 1).at()))
@@ -122,7 +122,7 @@ def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
         return "" if is_blank(v) else str(v).strip()
 
     for r in range(header.row + 1, sheet.max_row + 1):
-        name = normalize_header(sheet.value(r, cols["name"]))
+        name = normalize_text(sheet.value(r, cols["name"]))
         if not name:
             continue
         unit = Unit(name, tuple(split_units(text(r, "aliases"))), text(r, "category"),

@@ -69,15 +69,18 @@ def template_dir(params: Params, override: Path | None = None, base: Path | None
     return builtin_templates()
 
 
-def _template(folder: Traversable, name: str) -> Traversable:
+def template_file(folder: Traversable, name: str) -> Traversable:
+    """The clerk's template `name` in `folder`, else the built-in one (a folder may override a few)."""
     own = folder.joinpath(name)
     return own if own.is_file() else builtin_templates().joinpath(name)
 
 
-def _jinja_env(**options):
-    from jinja2 import Environment
+def jinja_env(strict: bool = False, **options):
+    """The one Jinja environment of every document: autoescaped (docxtpl needs it too). `strict`:
+    an unknown name is an error while rendering (the 通报, whose templates are not checked first)."""
+    from jinja2 import Environment, StrictUndefined, Undefined
 
-    return Environment(autoescape=True, **options)
+    return Environment(autoescape=True, undefined=StrictUndefined if strict else Undefined, **options)
 
 
 # --- checking -------------------------------------------------------------------------------------
@@ -87,7 +90,7 @@ def check_templates(folder: Traversable) -> list[Problem]:
     if isinstance(folder, Path) and not folder.is_dir():
         return [P.TEMPLATE_FOLDER_MISSING.at(folder=folder)]
     problems: list[Problem] = []
-    docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
+    docx_file, html_file = template_file(folder, TEMPLATE_DOCX), template_file(folder, TEMPLATE_HTML)
     problems += _check_docx(docx_file)
     problems += _check_html(html_file)
     return problems
@@ -130,7 +133,7 @@ def _check_docx(file: Traversable) -> list[Problem]:
         tpl.init_docx()
     except Exception as exc:  # noqa: BLE001 — any unreadable file the clerk put there is a message
         return [P.TEMPLATE_UNOPENABLE.at(name=label, reason=exc)]
-    env = _jinja_env()
+    env = jinja_env()
     try:
         names = set(tpl.get_undeclared_template_variables(jinja_env=env)) - CONTEXT_NAMES - set(env.globals)
         source = tpl.patch_xml(tpl.get_xml())
@@ -145,7 +148,7 @@ def _check_html(file: Traversable) -> list[Problem]:
     from jinja2 import TemplateSyntaxError, meta
 
     label = str(file)
-    env = _jinja_env()
+    env = jinja_env()
     try:
         source = file.read_text(encoding="utf-8")
         env.compile(source)
@@ -187,11 +190,11 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
     comments = f"{views[0].office}{Color(color).cn}督办单，由督办台账程序生成。"
     context = _context(views, color)
     if fast is not None:
-        return fast.render(context, env or _jinja_env(), stamp, title, comments)
+        return fast.render(context, env or jinja_env(), stamp, title, comments)
     tpl = fast_template_class()(BytesIO(template))
     tpl.dynamic_columns = True
     # autoescape: without it a & or < in a cell corrupts document.xml
-    tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
+    tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     order_shaded_cells(tpl.docx.element.body)
     data = saved_bytes(tpl, stamp, title, comments)
     del tpl
@@ -200,7 +203,7 @@ def _render_docx(views: list[NoticeView], template: bytes, color: str, stamp: da
 
 
 def _render_html(views: list[NoticeView], template: str) -> bytes:
-    html = _jinja_env(keep_trailing_newline=True).from_string(template).render(_context(views))
+    html = jinja_env(keep_trailing_newline=True).from_string(template).render(_context(views))
     return html.encode("utf-8")
 
 
@@ -274,7 +277,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
     views = sorted((_safe(v) for v in views), key=lambda v: (Color(v.color).rank, sort_key(v, by_unit)))
     stamp = datetime.combine(max(date.fromisoformat(v.issued_iso) for v in views), time(9, 0))
     outputs: list[tuple[Path, bytes]] = []
-    docx_file, html_file = _template(folder, TEMPLATE_DOCX), _template(folder, TEMPLATE_HTML)
+    docx_file, html_file = template_file(folder, TEMPLATE_DOCX), template_file(folder, TEMPLATE_HTML)
     template = fast = env = None
     try:
         for color in DOCX_COLORS:
@@ -282,7 +285,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
             if group and (color != Color.BLUE or params["蓝色打印"]):
                 if template is None:
                     template = docx_file.read_bytes()
-                    fast, env = FastDocx.open(template, validate=not is_builtin(docx_file)), _jinja_env()
+                    fast, env = FastDocx.open(template, validate=not is_builtin(docx_file)), jinja_env()
                 for name, chunk in stack_files(color, group):
                     outputs.append((out_dir / name, _render_docx(chunk, template, color, stamp, fast, env)))
                     stages.advance(len(chunk))
@@ -294,7 +297,7 @@ def render_notices(views: list[NoticeView], out_dir: Path, params: Params,
                                              files=f"{docx_file}、{html_file}") from exc
     blue = [v for v in views if v.color == Color.BLUE]
     if blue:
-        outputs.append((out_dir / SMS_FILE, _render_sms(blue, _template(folder, TEMPLATE_SMS))))
+        outputs.append((out_dir / SMS_FILE, _render_sms(blue, template_file(folder, TEMPLATE_SMS))))
     # everything is rendered before the first file is replaced: a failure leaves no half set
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, data in outputs:

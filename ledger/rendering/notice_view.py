@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable
 from ..core.calendar import WorkCalendar, YearNotCovered
 from ..core import problems as P
 from ..reading.notice_log import Notice, number_key
+from ..core.dates import cn_date
 from ..core.schema import Color
 from ..reading.params import DEFAULT_PARAMS, Params
 from ..rules.ladder import is_justified, next_rungs
@@ -83,10 +84,6 @@ class NoticeView:
     repeat: int = 1             # this is the n-th notice of this colour for the task
     unit_rank: int = UNKNOWN_RANK
     contacts: list[UnitContact] = field(default_factory=list)
-
-
-def cn_date(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def clean_text(value: object) -> str:

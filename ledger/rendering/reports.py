@@ -33,7 +33,8 @@ from ..core.errors import LedgerError
 from ..reading.notice_log import format_number, number_key
 from .docx_fast import BrokenMarkup, FastDocx, has_column_tags
 from .docx_tools import fast_template_class, release, saved_bytes, stable_zip
-from .notice_render import builtin_templates, is_builtin, template_dir
+from .notice_render import is_builtin, jinja_env, template_dir, template_file
+from ..core.dates import cn_date
 from ..core.schema import Color
 from ..core.periods import Period
 from ..figures.stats import AnnualScores, PeriodReport, period_report
@@ -48,10 +49,6 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 # --- words ---------------------------------------------------------------------------------------
-
-def date_cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
 
 def bulletin_number(period: Period, pattern: str) -> str:
     """督通〔2026〕15号 for 2026Q3 (see the module docstring)."""
@@ -77,7 +74,7 @@ def org_mark(org: str) -> tuple[str, int]:
 
 def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory: bool) -> dict:
     t = report.total
-    cutoff = date_cn(report.cutoff)
+    cutoff = cn_date(report.cutoff)
     notices = t.blue + t.yellow + t.red
     overall = (f"本期应办结督办事项{t.due}项，已办结{t.done}项，其中按时办结{t.on_time}项，按时办结率"
                f"{rate_text(t.rate)}；" if t.due else "本期没有应办结的督办事项；")
@@ -111,8 +108,8 @@ def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory
     return dict(
         number=bulletin_number(report.period, str(params["通报字号"])), org=str(params["发文机关"]),
         period_label=report.period.label, title_label=report.period.title_label,
-        start_cn=date_cn(report.period.start), cutoff_cn=cutoff, date_cn=date_cn(run_date),
-        print_date_cn=date_cn(run_date), overall_text=overall, notes=notes, rows=rows, total=total,
+        start_cn=cn_date(report.period.start), cutoff_cn=cutoff, date_cn=cn_date(run_date),
+        print_date_cn=cn_date(run_date), overall_text=overall, notes=notes, rows=rows, total=total,
         order_text="按单位名录顺序排列" if by_directory else "按按时办结率从高到低排列", table_note=(
             f"应办结指应办结日期在本期内的督办事项；按时办结率＝按时办结÷应办结；逾期未办结为截至{cutoff}已过应办结日期"
             f"仍未办结的事项（含以前各期）；蓝色、黄色、红色为本期收到的督办单份数，每份分别扣{pts}分。多个牵头单位共同"
@@ -145,7 +142,7 @@ def _annual_context(scores: AnnualScores, params) -> dict:
         f"另加{p.int('高门槛无红加分')}分并增加{p.int('高门槛无红优岗')}%优岗比例（三色督办单制度第九条）。",
     ]
     if scores.provisional:
-        notes.append(f"{scores.year}年尚未结束，以上为截至{date_cn(scores.as_of)}的暂计得分，加分待年度结束后确定。")
+        notes.append(f"{scores.year}年尚未结束，以上为截至{cn_date(scores.as_of)}的暂计得分，加分待年度结束后确定。")
     for label, items, n in (
             ("全县通报批评，并责令单位主要负责人向县政府作出书面检讨", scores.criticized, "通报批评红单数"),
             ("由县政府主要领导对单位主要负责人进行诫勉谈话", scores.admonished, "诫勉谈话红单数")):
@@ -184,7 +181,7 @@ def _score_xlsx(scores: AnnualScores, context: dict, org: str, stamp: datetime) 
         _put_cell(notes, i, 1, line)
         notes.cell(i, 1).alignment = Alignment(wrap_text=True, vertical="top")
     if scores.provisional:      # the year is not over: said on every sheet's tab and printed page
-        mark = f"暂计（截至{date_cn(scores.as_of)}）"
+        mark = f"暂计（截至{cn_date(scores.as_of)}）"
         ws.title, notes.title = "年度考核（暂计）", "说明（暂计）"
         for sheet in (ws, notes):
             sheet.oddHeader.center.text = f"{context['title']}  {mark}"
@@ -231,7 +228,7 @@ def _weekly_context(outcome) -> dict:
     contents = {e.task.id: e.task.content for e in outcome.evaluations}
     states = {e.task.id: e.state for e in outcome.evaluations}
     return dict(
-        period_label=week.label, date_cn=date_cn(outcome.run_date), office=str(outcome.loaded.params["督查机构"]),
+        period_label=week.label, date_cn=cn_date(outcome.run_date), office=str(outcome.loaded.params["督查机构"]),
         overall_text=overall, notes=notes, rows=[row(r) for r in s.rows], total=row(s.unit_total),
         due_soon=[dict(i=i, task_id=x.task_id, content=x.content, units=_units(x.units), due=x.due.isoformat(),
                        state=states.get(x.task_id, "")) for i, x in enumerate(s.due_soon, start=1)]
@@ -247,17 +244,6 @@ def _weekly_context(outcome) -> dict:
 
 
 # --- rendering -----------------------------------------------------------------------------------
-
-def _jinja_env(**options):
-    from jinja2 import Environment, StrictUndefined
-
-    return Environment(autoescape=True, undefined=StrictUndefined, **options)
-
-
-def _template(folder, name: str):
-    own = folder.joinpath(name)
-    return own if own.is_file() else builtin_templates().joinpath(name)
-
 
 def _template_error(name: str, exc: Exception) -> LedgerError:
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -290,7 +276,7 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
         # text-level rendering unless the context needs docxtpl's document object (chart, RichText)
         fast = None if chart or "org" in context else FastDocx.open(data, validate=not is_builtin(template))
         if fast is not None:
-            return fast.render(dict(context, chart=None), _jinja_env(), stamp, title)
+            return fast.render(dict(context, chart=None), jinja_env(strict=True), stamp, title)
         tpl = fast_template_class()(BytesIO(data))
         with zipfile.ZipFile(BytesIO(data)) as zf:
             tpl.dynamic_columns = has_column_tags(zf.read("word/document.xml"))
@@ -301,7 +287,7 @@ def _render_docx(template, context: dict, stamp: datetime, title: str, chart: by
             text, size = org_mark(context["org"])
             context["org_mark"] = RichText(text, size=size * 2)   # half-points
         context["chart"] = _chart_image(tpl, chart, InlineImage, Mm) if chart else None
-        tpl.render(context, jinja_env=_jinja_env(), autoescape=True)
+        tpl.render(context, jinja_env=jinja_env(strict=True), autoescape=True)
     except Exception as exc:  # a clerk-edited template: every failure becomes a plain message
         raise _template_error(template.name, exc) from exc
     data = saved_bytes(tpl, stamp, title)
@@ -317,7 +303,7 @@ def _render_html(template, context: dict, chart: bytes | None = None) -> bytes:
     if "org" in context:
         context["org_mark"], context["org_mark_pt"] = org_mark(context["org"])
     try:
-        env = _jinja_env(keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env = jinja_env(strict=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         text = env.from_string(template.read_text(encoding="utf-8"))
         return text.render(context).encode("utf-8")
     except Exception as exc:
@@ -346,8 +332,8 @@ def render_weekly(outcome, out_dir: Path, templates=None) -> list[Path]:
     stamp = datetime.combine(outcome.run_date, time(9, 0))
     title = f"督查督办事项周汇总（{context['period_label']}）"
     return _write_all([
-        (out_dir / WEEKLY_DOCX, _render_docx(_template(folder, WEEKLY_DOCX), context, stamp, title)),
-        (out_dir / WEEKLY_HTML, _render_html(_template(folder, WEEKLY_HTML), context)),
+        (out_dir / WEEKLY_DOCX, _render_docx(template_file(folder, WEEKLY_DOCX), context, stamp, title)),
+        (out_dir / WEEKLY_HTML, _render_html(template_file(folder, WEEKLY_HTML), context)),
     ])
 
 
@@ -362,12 +348,12 @@ def render_period(outcome, period: Period, out_dir: Path, templates=None) -> lis
     stamp = datetime.combine(outcome.run_date, time(9, 0))
     title = f"关于{period.title_label}县政府督查督办事项落实情况的通报"
     name = f"通报_{period.label}"
-    outputs = [(out_dir / f"{name}.docx", _render_docx(_template(folder, BULLETIN_DOCX), context, stamp, title, chart)),
-               (out_dir / f"{name}.html", _render_html(_template(folder, BULLETIN_HTML), context, chart))]
+    outputs = [(out_dir / f"{name}.docx", _render_docx(template_file(folder, BULLETIN_DOCX), context, stamp, title, chart)),
+               (out_dir / f"{name}.html", _render_html(template_file(folder, BULLETIN_HTML), context, chart))]
     if report.annual is not None:
         outputs.append((out_dir / f"年度考核_{period.label}.xlsx",
                         _score_xlsx(report.annual, context["annual"], context["org"], stamp)))
     return _write_all(outputs)
 
 
-__all__ = ["render_weekly", "render_period", "bulletin_number", "date_cn", "org_mark"]
+__all__ = ["render_weekly", "render_period", "bulletin_number", "org_mark"]
