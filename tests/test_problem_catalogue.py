@@ -88,8 +88,26 @@ def test_every_use_passes_exactly_the_fields_of_its_sentence():
         if given != _fields(kind):
             wrong.append(f"{where}: P.{name} given {sorted(given)}, its sentence names {sorted(_fields(kind))}")
     assert wrong == []
+    # a kind handed on as a value (e.g. the "no header" kind of a settings sheet) is placed later
+    # without fields: its sentence must have none
+    for where, name in _references():
+        kind = getattr(P, name, None)
+        if isinstance(kind, Kind) and name not in seen:
+            seen.add(name)
+            if _fields(kind):
+                wrong.append(f"{where}: P.{name} is passed on, but its sentence needs {sorted(_fields(kind))}")
+    assert wrong == []
     unused = sorted(n for n, k in vars(P).items() if isinstance(k, Kind) and n not in seen)
     assert unused == []
+
+
+def _references():
+    for path in SOURCES:
+        if path in MACHINERY:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "P":
+                yield f"{path.relative_to(PACKAGE)}:{node.lineno}", node.attr
 
 
 def test_a_kind_makes_the_same_sentence_the_clerk_has_always_read():

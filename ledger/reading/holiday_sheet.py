@@ -17,7 +17,7 @@ from ..core.calendar import BUILTIN_YEARS, statutory_days
 from ..core.dates import BadValue, is_blank, normalize_text, parse_date
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
-from .reader import Book, find_header
+from .reader import Book, settings_sheet
 from ..core.schema import HOLIDAY_BASIS_ALIASES, HOLIDAY_HEADERS, HOLIDAY_SHEET
 
 _KIND = {"休": False, "放假": False, "假": False, "休息": False,
@@ -53,16 +53,13 @@ def published_years(days: dict[date, tuple[bool, str]], basis: dict[date, str]) 
 
 
 def read_holidays(book: Book) -> tuple[HolidayRows, list[Problem]]:
-    sheet = book.get(HOLIDAY_SHEET)
     problems: list[Problem] = []
     overrides: dict[date, tuple[bool, str]] = {}
     basis: dict[date, str] = {}
-    if sheet is None:
+    found = settings_sheet(book, HOLIDAY_SHEET, holiday_aliases(), {"date", "kind"}, P.HOLIDAY_NO_HEADER, problems)
+    if found is None:
         return HolidayRows(), problems
-    header = find_header(sheet, holiday_aliases(), problems, min_matches=2)
-    if header is None or not {"date", "kind"} <= header.columns.keys():
-        problems.append(P.HOLIDAY_NO_HEADER.at(RowRef(sheet.name, 1).at()))
-        return HolidayRows(), problems
+    sheet, header = found
     dcol, kcol = header.columns["date"], header.columns["kind"]
     ncol, bcol = header.columns.get("name"), header.columns.get("basis")
     rows: dict[date, int] = {}

@@ -15,7 +15,7 @@ from typing import Mapping
 from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
-from .reader import Book, find_header
+from .reader import Book, settings_sheet
 from ..core.schema import PARAM_DEFAULTS, PARAM_HEADERS, PARAM_SHEET
 
 
@@ -113,16 +113,13 @@ def _convert(key: str, raw: object) -> object:
 
 
 def read_params(book: Book) -> tuple[Params, list[Problem]]:
-    sheet = book.get(PARAM_SHEET)
     problems: list[Problem] = []
-    if sheet is None:
-        return DEFAULT_PARAMS, problems
     aliases = {normalize_text(h): k for h, k in zip(PARAM_HEADERS, ("key", "value", "note"))}
     aliases.update({"参数名称": "key", "项目": "key", "参数值": "value", "设置值": "value", "备注": "note"})
-    header = find_header(sheet, aliases, problems, min_matches=2)
-    if header is None or "key" not in header.columns or "value" not in header.columns:
-        problems.append(P.PARAM_NO_HEADER.at(RowRef(sheet.name, 1).at()))
+    found = settings_sheet(book, PARAM_SHEET, aliases, {"key", "value"}, P.PARAM_NO_HEADER, problems)
+    if found is None:
         return DEFAULT_PARAMS, problems
+    sheet, header = found
     kcol, vcol = header.columns["key"], header.columns["value"]
     values = dict(DEFAULT_PARAMS.values)
     seen: dict[str, int] = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.dates import normalize_text
 from ..core import problems as P
-from ..core.errors import LedgerError, Problem, RowRef, column_letter
+from ..core.errors import Kind, LedgerError, Problem, RowRef, column_letter
 from .formulas import FormulaCell, formula_cells
 
 HEADER_SEARCH_ROWS = 10
@@ -224,6 +224,20 @@ def header_texts(sheet: Sheet, r: int, aliases: dict[str, str]) -> tuple[dict[in
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
+
+
+def settings_sheet(book: "Book", name: str, aliases: dict[str, str], required: set[str], no_header: "Kind",
+                   problems: list[Problem], min_matches: int = 2) -> "tuple[Sheet, HeaderMap] | None":
+    """One of the tool's own sheets (参数设置, 单位名录, 节假日) and its header: None when the sheet is
+    absent, or when its header (with the `required` columns) is not found — then `no_header` is said."""
+    sheet = book.get(name)
+    if sheet is None:
+        return None
+    header = find_header(sheet, aliases, problems, min_matches)
+    if header is None or not required <= header.columns.keys():
+        problems.append(no_header.at(RowRef(sheet.name, 1).at()))
+        return None
+    return sheet, header
 
 
 def find_header(

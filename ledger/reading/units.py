@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
 from ..core.errors import Problem, RowRef
-from .reader import Book, find_header
+from .reader import Book, settings_sheet
 from ..core.schema import UNIT_HEADERS, UNIT_SHEET
 
 SEPARATORS = re.compile(r"[、，,；;/／\s]+")
@@ -96,18 +96,15 @@ class UnitDirectory:
 
 
 def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
-    sheet = book.get(UNIT_SHEET)
     problems: list[Problem] = []
-    if sheet is None:
-        return None, problems
     aliases: dict[str, str] = {}
-    for key, (header, alts, _) in zip(_UNIT_KEYS, UNIT_HEADERS):
-        for h in (header, *alts):
+    for key, (title, alts, _) in zip(_UNIT_KEYS, UNIT_HEADERS):
+        for h in (title, *alts):
             aliases[normalize_text(h)] = key
-    header = find_header(sheet, aliases, problems, min_matches=1)
-    if header is None or "name" not in header.columns:
-        problems.append(P.UNIT_NO_HEADER.at(RowRef(sheet.name, 1).at()))
+    found = settings_sheet(book, UNIT_SHEET, aliases, {"name"}, P.UNIT_NO_HEADER, problems, min_matches=1)
+    if found is None:
         return None, problems
+    sheet, header = found
     cols = header.columns
     units: list[Unit] = []
     lookup: dict[str, Unit] = {}
