@@ -106,7 +106,8 @@ def usage_text(written: Path, workbook: Path, out_dir: Path | None = None) -> st
     lines = [f"已创建桌面快捷方式：{written}",
              (f"以后每周先关闭台账，再双击桌面上的“{written.stem}”：按当天日期运行，显示运行摘要，"
               f"并打开“{out_dir}”中以运行日期命名的输出文件夹。"),
-             "台账移动或改名后，请重新运行一次 ledger shortcut。"]
+             (f"台账移动或改名后，请重新创建快捷方式：把台账文件拖到安装程序（安装.cmd 或 安装.sh）上再运行一次，"
+              f"或在台账所在文件夹的命令行中运行 ledger shortcut \"{workbook.name}\"。")]
     if written.suffix == ".desktop":
         lines.append("如双击时提示“不可信的启动器”，请右键该图标选择“允许运行”（或“信任”）。")
     return "\n".join(lines)
