@@ -322,10 +322,14 @@ def _show(args: argparse.Namespace, report) -> None:
         if report.outcome is not None:
             from .summary import row_attention
 
+            from .feedback.status import pending_lines
+
             note, rows = row_attention(report.outcome)
             lines += note
             problems += rows
         lines += [f"  {p.text()}" for p in problems]
+        if report.outcome is not None:
+            lines += pending_lines(report.outcome)
         if lines:
             print("\n".join(lines))
     elif report.summary is not None:

@@ -232,6 +232,10 @@ def report_json(report) -> dict:
                                if n.deadline else None, "deadline_now": D.isoformat()} for n, D in outcome.moved],
         })
         data["problems"] += [_problem_json(p) for e in outcome.evaluations for p in e.problems]
+        from .feedback.status import feedback_json
+        from .outputs import previous_run_date
+
+        data["feedback"] = feedback_json(outcome, previous_run_date(outcome))
     return data
 
 

@@ -75,7 +75,7 @@ def test_json_output_schema(sample, tmp_path):
     data = json.loads(r.stdout.decode("utf-8"))
     assert set(data) == {"exit_code", "written", "message", "code", "problems", "out_dir", "backup", "run_date",
                          "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued",
-                         "provisional_years", "moved_notices"}
+                         "provisional_years", "moved_notices", "feedback"}
     assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]
     # rows 6, 9 and 14 (年底前, 第四季度, 12月底: D 2026-12-31) have their 黄 date in 2027 (D + 5 days),
     # estimated until 2027 is published

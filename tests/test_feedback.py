@@ -525,6 +525,15 @@ def test_weekly_loop_run_with_forms_and_the_summary_of_feedback(book, tmp_path):
     assert "待审批的延期申请 1 项（延期至须经领导同意后由督查室填写，三色督办单制度第八条）：" in lines
     assert "  F4  县财政局、县教育局  申请延期至 2026-12-15  报常务副县长同意  理由：需市级部门会签" in lines
     assert "  反馈表" in lines
+    from ledger.summary import report_json
+
+    assert report_json(r)["feedback"] == {
+        "since": None, "forms": 1, "changes": 4, "units": ["县财政局"],
+        "pending_extensions": [{"task_id": "F4", "units": "县财政局、县教育局", "requested": "2026-12-15",
+                                "reason": "需市级部门会签", "approver": "常务副县长"}]}
+    quiet = _quiet_screen(r)                        # the request needs the clerk: said under --quiet too
+    assert quiet[-2:] == ["待审批的延期申请 1 项（延期至须经领导同意后由督查室填写，三色督办单制度第八条）：",
+                          "  F4  县财政局、县教育局  申请延期至 2026-12-15  报常务副县长同意  理由：需市级部门会签"]
 
     wb = openpyxl.load_workbook(book)               # the leader agreed: the clerk writes 延期至
     wb["督办台账"]["I5"], wb["督办台账"]["J5"] = date(2026, 12, 15), "常务副县长"
@@ -536,6 +545,22 @@ def test_weekly_loop_run_with_forms_and_the_summary_of_feedback(book, tmp_path):
     lines = r2.text.splitlines()
     assert "自上次运行（2026-11-30）以来收回反馈表 1 份（县教育局），写入台账 1 处（见“反馈记录”）" in lines
     assert not any(line.startswith("待审批的延期申请") for line in lines)
+    assert report_json(r2)["feedback"] == {"since": "2026-11-30", "forms": 1, "changes": 1, "units": ["县教育局"],
+                                           "pending_extensions": []}
+    assert not any(line.startswith("待审批的延期申请") for line in _quiet_screen(r2))
+
+
+def _quiet_screen(report) -> list[str]:
+    import argparse
+    import contextlib
+    import io
+
+    from ledger.cli import _show
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _show(argparse.Namespace(quiet=True, json=False), report)
+    return out.getvalue().splitlines()
 
 
 def test_extension_approver_follows_the_colour_already_issued():

@@ -59,9 +59,23 @@ def feedback_lines(outcome: Outcome, since: date | None) -> list[str]:
         when = f"自上次运行（{since.isoformat()}）以来" if since else "至今"
         shown = "、".join(units[:8]) + ("等" if len(units) > 8 else "")
         lines.append(f"{when}收回反馈表 {forms} 份（{shown}），写入台账 {changes} 处（见“反馈记录”）")
+    return lines + pending_lines(outcome)
+
+
+def pending_lines(outcome: Outcome) -> list[str]:
+    """The extension requests waiting for approval: they need the clerk (also under --quiet)."""
     pending = pending_requests(outcome)
-    if pending:
-        lines.append(f"待审批的延期申请 {len(pending)} 项（延期至须经领导同意后由督查室填写，三色督办单制度第八条）：")
-        lines += [f"  {tid}  {units}  申请延期至 {wanted.isoformat()}  报{approver}同意" + (f"  理由：{reason[:40]}" if reason else "")
-                  for tid, units, wanted, reason, approver in pending]
-    return lines
+    if not pending:
+        return []
+    return [f"待审批的延期申请 {len(pending)} 项（延期至须经领导同意后由督查室填写，三色督办单制度第八条）："] + [
+        f"  {tid}  {units}  申请延期至 {wanted.isoformat()}  报{approver}同意" + (f"  理由：{reason[:40]}" if reason else "")
+        for tid, units, wanted, reason, approver in pending]
+
+
+def feedback_json(outcome: Outcome, since: date | None) -> dict:
+    """The same for `--json`: forms collected since `since`, and the pending extension requests."""
+    forms, changes, units = collected_since(outcome, since)
+    return {"since": since.isoformat() if since else None, "forms": forms, "changes": changes, "units": units,
+            "pending_extensions": [{"task_id": tid, "units": units, "requested": wanted.isoformat(), "reason": reason,
+                                    "approver": approver}
+                                   for tid, units, wanted, reason, approver in pending_requests(outcome)]}
