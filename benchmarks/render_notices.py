@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledger.rendering.notices import UnitContact, compose, render_notices  # noqa: E402
 from ledger.reading.params import DEFAULT_PARAMS  # noqa: E402
+from ledger.core.schema import Color  # noqa: E402
+from ledger.rules.ladder import Rung  # noqa: E402
 
 UNITS = ["县发展和改革局", "县财政局", "县教育局", "县住房和城乡建设局", "县自然资源局", "县交通运输局",
          "县农业农村局", "县卫生健康局", "城关镇", "新市镇", "金龙镇", "文星街道"]
@@ -37,7 +39,7 @@ def views(count: int) -> list:
                                              f"并报送进展情况（含资金拨付、征地拆迁等）。",
             deadline=deadline, params=params, source="县长批示", basis=f"县政府常务会议纪要〔2026〕{i % 40}号",
             assigned=deadline - timedelta(days=20), leader="张副县长", copy_units=["县财政局"] if i % 4 == 0 else [],
-            progress="已完成前期工作，正在推进。" if i % 2 else "", next_due=run + timedelta(days=10),
+            progress="已完成前期工作，正在推进。" if i % 2 else "", next_rung=Rung(Color.RED if color != "蓝" else Color.YELLOW, run + timedelta(days=10)),
             reply_by=run + timedelta(days=7), unit_rank=i % len(UNITS),
             contacts=[UnitContact(unit, "负责人", "13800000000")]))
     return out

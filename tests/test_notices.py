@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 from ledger.core.errors import LedgerError
 from ledger.reading.notice_log import Notice
+from ledger.core.schema import Color
+from ledger.rules.ladder import Rung
 from ledger.rendering.notices import (UnitContact, build_views, builtin_templates, check_templates, compose, render_notices,
                             sms_text, template_dir)
 from ledger.reading.params import DEFAULT_PARAMS
@@ -73,10 +75,13 @@ def sms_rows(path: Path) -> list[list]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
-def view(number: str, color: str, unit: str, **kw):
+NEXT = {"蓝": Color.YELLOW, "黄": Color.RED, "红": Color.RED}   # the colour each one is followed by (SPEC §3.3)
+
+
+def view(number: str, color: str, unit: str, next_due: date = date(2026, 12, 3), **kw):
     base = dict(number=number, color=color, issued=RUN, units=[unit], task_id="T" + re.findall(r"\d+", number)[-1],
                 content="落实某项工作。", deadline=date(2026, 11, 16), params=PRINT_BLUE,
-                next_due=date(2026, 12, 3), reply_by=date(2026, 11, 30))
+                next_rung=Rung(NEXT[color], next_due), reply_by=date(2026, 11, 30))
     base.update(kw)
     return compose(**base)
 

@@ -22,7 +22,7 @@ from ..reading.notice_log import Notice, number_key
 from ..core.dates import cn_date
 from ..core.schema import Color
 from ..reading.params import DEFAULT_PARAMS, Params
-from ..rules.ladder import is_justified, next_rungs
+from ..rules.ladder import Rung, is_justified, next_rungs
 
 if TYPE_CHECKING:
     from ..pipeline import Outcome
@@ -139,13 +139,13 @@ def _demand(color: str, office: str, deadline: str, reply_by: str, repeat: int, 
             f"造成重大不良影响的，提请严肃追究相关责任人的责任。")
 
 
-def _next_step(color: str, next_due: date | None, params: Params) -> str:
-    if next_due is None:
+def _next_step(color: str, rung: Rung | None, params: Params) -> str:
+    """如至…仍未办结, said from the ladder's next rung (`rules.ladder.next_rungs`)."""
+    if rung is None:
         return ""
-    when = cn_date(next_due)
-    if color == Color.RED:
-        return f"如至{when}仍未办结，将再次发出红色督办单。"
-    nxt = Color.YELLOW if color == Color.BLUE else Color.RED     # the rung after it (`rules.ladder`)
+    when, nxt = cn_date(rung.on), rung.color
+    if nxt == color:
+        return f"如至{when}仍未办结，将再次发出{nxt.cn}督办单。"
     return f"如至{when}仍未办结，将发出{nxt.cn}督办单（{params.signer(nxt)}签发），予以{nxt.level_word}。"
 
 
@@ -153,7 +153,7 @@ def compose(*, number: str, color: str, issued: date, units: Iterable[str], task
             deadline: date, params: Params = DEFAULT_PARAMS, signer: str = "", source: str = "",
             basis: str = "", assigned: date | None = None, leader: str = "", copy_units: Iterable[str] = (),
             original_deadline: date | None = None, overdue_days: int | None = None, progress: str = "",
-            next_due: date | None = None, reply_by: date | None = None, repeat: int = 1,
+            next_rung: Rung | None = None, reply_by: date | None = None, repeat: int = 1,
             review_failed: bool = False, unit_rank: int = UNKNOWN_RANK,
             contacts: Iterable[UnitContact] = ()) -> NoticeView:
     """A view from plain facts; all wording is made here so every template says the same."""
@@ -182,7 +182,7 @@ def compose(*, number: str, color: str, issued: date, units: Iterable[str], task
         overdue_days=overdue, overdue_text=f"{overdue}天" if overdue > 0 else ("今日到期" if overdue == 0 else "—"),
         status_text=status, progress=clean_text(progress),
         demand=_demand(color, office, cn_date(deadline), cn_date(reply), repeat, params),
-        next_step=_next_step(color, next_due, params), reply_by=cn_date(reply), repeat=repeat,
+        next_step=_next_step(color, next_rung, params), reply_by=cn_date(reply), repeat=repeat,
         unit_rank=unit_rank, contacts=list(contacts) or [UnitContact(u) for u in units],
     )
 
@@ -192,13 +192,13 @@ def reply_days(params: Params) -> int:
     return int(value) if isinstance(value, int) and value > 0 else REPLY_DAYS
 
 
-def _next_due(notice: Notice, deadline: date, justified: bool, params: Params, cal: WorkCalendar) -> date | None:
-    """When the next colour falls due if the task stays undone (the ladder of `rules.ladder`)."""
+def _next_rung(notice: Notice, deadline: date, justified: bool, params: Params, cal: WorkCalendar) -> Rung | None:
+    """The colour that falls due next, and when, if the task stays undone (`rules.ladder`)."""
     try:
         rungs = next_rungs(notice.color, notice.issued, deadline, justified, params, cal)
     except YearNotCovered:
         return None
-    return rungs[0].on if rungs else None
+    return rungs[0] if rungs else None
 
 
 def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> list[NoticeView]:
@@ -231,7 +231,8 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
         except YearNotCovered:
             reply = None
         # the written reply is never asked for later than the day the next colour falls due
-        next_due = _next_due(n, deadline, is_justified(task.reason), params, cal)
+        rung = _next_rung(n, deadline, is_justified(task.reason), params, cal)
+        next_due = rung.on if rung else None
         units = list(n.units or task.lead)
         contacts = []
         for name in units:
@@ -242,7 +243,8 @@ def build_views(outcome: Outcome, notices: Iterable[Notice] | None = None) -> li
             deadline=deadline, params=params, signer=n.signer, source=task.source or task.category, basis=task.basis,
             assigned=task.assigned, leader=task.leader, copy_units=task.assist,
             original_deadline=ev.deadline.original if extended else None, overdue_days=n.overdue_days,
-            progress=task.progress, next_due=next_due, reply_by=min(reply, next_due) if reply and next_due else reply, repeat=repeat, review_failed=task.done is not None and task.review == "不合格",
+            progress=task.progress, next_rung=rung, reply_by=min(reply, next_due) if reply and next_due else reply,
+            repeat=repeat, review_failed=task.done is not None and task.review == "不合格",
             unit_rank=contacts[0].rank if contacts else UNKNOWN_RANK, contacts=contacts,
         ))
     return views
