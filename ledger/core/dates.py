@@ -81,10 +81,11 @@ def parse_date(value: object, reference: date | None = None, date1904: bool = Fa
     `reference` resolves a year-less ``11月23日``: its year, or the next year when that would
     fall before the reference (a deadline written in December for January).
     """
-    if isinstance(value, datetime):
-        return _plausible(value.date(), value.date().isoformat())
+    if isinstance(value, datetime):     # a real date cell: its isoformat only for a message
+        day = value.date()
+        return day if MIN_YEAR <= day.year <= MAX_YEAR else _plausible(day, day.isoformat())
     if isinstance(value, date):
-        return _plausible(value, value.isoformat())
+        return value if MIN_YEAR <= value.year <= MAX_YEAR else _plausible(value, value.isoformat())
     if isinstance(value, bool):
         raise BadValue(P.DATE_NOT_A_DATE, text=value)
     if isinstance(value, (int, float)):
@@ -131,6 +132,8 @@ def cn_date(day: date | None) -> str:
 
 def cell_text(value: object) -> str:
     """A cell value as text to show or compare: dates as 2026-11-23, 3.0 as 3, trimmed; blank is empty."""
+    if type(value) is str:      # nearly every cell: the same result as the general path, sooner
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, datetime):

@@ -406,7 +406,7 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
     if is_blank(raw.get("lead", "")):
         probs.append(P.TASK_LEAD_EMPTY.at(loc("lead")))
 
-    grade_raw = normalize_text(raw.get("grade", ""))
+    grade_raw = _normalized(raw.get("grade", ""))
     grade = None
     if grade_raw:
         grade = grade_raw if grade_raw in GRADES else _GRADE_ALIASES.get(grade_raw)
@@ -414,7 +414,7 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
             probs.append(P.TASK_GRADE.at(loc("grade"), text=raw.get("grade")))
     values["grade"] = grade
 
-    review_raw = normalize_text(raw.get("review", ""))
+    review_raw = _normalized(raw.get("review", ""))
     review = ""
     if review_raw:
         review = _REVIEW_ALIASES.get(review_raw, "")
@@ -468,6 +468,11 @@ def _check_formulas(task: Task, header: HeaderMap, formulas: Mapping[tuple[int, 
     replaced = {p.location.column for p in found if p.is_error}
     kept = tuple(p for p in task.problems if p.location.column not in replaced)
     return replace(task, problems=tuple(found) + kept)
+
+
+def _normalized(value: object) -> str:
+    """normalize_text, without the Unicode pass for the empty cells most optional columns hold."""
+    return "" if value == "" else normalize_text(value)
 
 
 def _has_year(value: object) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..core.dates import is_blank, normalize_text
 from ..core import problems as P
@@ -54,9 +55,17 @@ def split_roles(text: object) -> tuple[list[str], list[str]]:
     lead, unmarked names are assisting; otherwise unmarked names are lead."""
     if is_blank(text):
         return [], []
+    lead, assist = _split_roles(str(text))
+    return list(lead), list(assist)
+
+
+@lru_cache(maxsize=4096)
+def _split_roles(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """split_roles of a non-blank text, memoised: a ledger names the same units (and the same
+    combinations of them) in row after row."""
     roles: list[tuple[str, str | None]] = []     # (name, "lead" | "assist" | None)
     label: str | None = None
-    parts = _LABEL.split(str(text))
+    parts = _LABEL.split(text)
     for i, chunk in enumerate(parts):
         if i % 2 == 1:
             label = "assist" if chunk.startswith(_ASSIST_WORDS) else "lead"
@@ -71,7 +80,7 @@ def split_roles(text: object) -> tuple[list[str], list[str]]:
     marked_lead = any(r == "lead" for _, r in roles)
     lead = [n for n, r in roles if r == "lead" or (r is None and not marked_lead)]
     assist = [n for n, r in roles if r == "assist" or (r is None and marked_lead)]
-    return list(dict.fromkeys(lead)), [n for n in dict.fromkeys(assist) if n not in lead]
+    return tuple(dict.fromkeys(lead)), tuple(n for n in dict.fromkeys(assist) if n not in lead)
 
 
 @dataclass(frozen=True)
