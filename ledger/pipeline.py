@@ -199,8 +199,11 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
                 deadline = compute_deadline(task, cal, params, loaded.book.date1904)
             ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
             flagged = moved_notices(task, deadline.due, history.get(task.id, []), params, cal)
-        extra = (tuple(typed_over(loaded, task)) + provisional_warnings(task, row_years)
-                 + tuple(moved_warning(task, n, deadline.due) for n in flagged))
+        extra = tuple(typed_over(loaded, task))
+        if row_years:
+            extra += provisional_warnings(task, row_years)
+        if flagged:
+            extra += tuple(moved_warning(task, n, deadline.due) for n in flagged)
         if extra:
             ev = replace(ev, problems=ev.problems + extra)
             years |= row_years

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -33,6 +32,7 @@ from types import MappingProxyType
 
 BUILTIN_YEARS = range(2018, 2027)
 """Years whose official schedule is built in (2018..2026 inclusive)."""
+_FIRST_BUILTIN, _LAST_BUILTIN = BUILTIN_YEARS[0], BUILTIN_YEARS[-1]
 
 LAST_YEAR = 2099
 """The last year the law's lunar holidays can be computed for (the lunar tables end in 2100)."""
@@ -101,19 +101,28 @@ def statutory_days(year: int) -> Mapping[date, str]:
 _TRACKING: ContextVar[set[int] | None] = ContextVar("provisional_tracking", default=None)
 
 
-@contextmanager
-def track_provisional() -> Iterator[set[int]]:
+def track_provisional() -> "_Tracking":
     """``with track_provisional() as years:`` — the provisional years every calendar query inside
     the block needed (nested blocks each see their own queries, and the outer one sees them too)."""
-    outer = _TRACKING.get()
-    years: set[int] = set()
-    token = _TRACKING.set(years)
-    try:
-        yield years
-    finally:
-        _TRACKING.reset(token)
-        if outer is not None:
-            outer |= years
+    return _Tracking()
+
+
+class _Tracking:
+    """The context manager of `track_provisional`: a plain class, not a generator, because the
+    weekly run enters two of them for every task row."""
+
+    __slots__ = ("years", "_outer", "_token")
+
+    def __enter__(self) -> set[int]:
+        self._outer = _TRACKING.get()
+        self.years = set()
+        self._token = _TRACKING.set(self.years)
+        return self.years
+
+    def __exit__(self, *exc: object) -> None:
+        _TRACKING.reset(self._token)
+        if self._outer is not None:
+            self._outer |= self.years
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,6 +252,8 @@ class WorkCalendar:
         return "推算", ""
 
     def _require(self, year: int) -> None:
+        if _FIRST_BUILTIN <= year <= _LAST_BUILTIN:
+            return                      # the common case, asked for tens of thousands of dates a run
         if not self.covers(year):
             raise YearNotCovered(year)
         if self.is_provisional(year):
@@ -279,7 +290,8 @@ class WorkCalendar:
 
     def is_working_day(self, d: date) -> bool:
         """Whether d is a working day; raises YearNotCovered when d's year is outside the calendar."""
-        d = _as_date(d)
+        if d.__class__ is not date:
+            d = _as_date(d)
         self._require(d.year)
         entry = self._special.get(d.toordinal())
         return entry[0] if entry is not None else d.weekday() < 5
