@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 Value = str | int | float | dt.date | None
 MAX_ROW, MAX_COL = 1_048_576, 16_384
@@ -21,9 +22,11 @@ class PatchError(Exception):
     """The workbook cannot be written safely; the message (in Chinese) says why."""
 
 
-@dataclass(frozen=True)
-class CellWrite:
-    """One cell to (over)write: 1-based physical row and column, value, tool style key."""
+class CellWrite(NamedTuple):
+    """One cell to (over)write: 1-based physical row and column, value, tool style key.
+
+    A named tuple rather than a frozen dataclass: the weekly run makes one per status cell
+    (90,000 at 10,000 tasks), and a tuple is built several times faster."""
 
     row: int
     col: int
