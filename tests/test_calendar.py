@@ -244,6 +244,47 @@ def test_tracking_names_the_provisional_years_a_computation_went_through():
             CAL.is_working_day(date(2028, 3, 1))
         CAL.is_working_day(date(2027, 3, 1))
     assert inner == {2028} and outer == {2027, 2028}
+    with track_provisional() as outer:      # a query that fails still passes on what it went through
+        with pytest.raises(YearNotCovered):
+            with track_provisional():
+                CAL.is_working_day(date(2029, 3, 1))
+                CAL.is_working_day(date(2100, 3, 1))
+    assert outer == {2029}
+
+
+_LAW_DAYS_SCRIPT = """
+import json, sys
+if sys.argv[1] == "package":
+    import holidays
+    china = holidays.China
+else:
+    from ledger.core.calendar import _china_holidays
+    china = _china_holidays()
+days = {}
+for year in range(2027, 2061):
+    for observed in (True, False):
+        cal = china(years=year, language="zh_CN", observed=observed)
+        days[f"{year} {observed}"] = {d.isoformat(): cal.get_list(d) for d in sorted(cal)}
+print(json.dumps({"others": "holidays.countries.france" in sys.modules, "days": days}))
+"""
+
+
+def test_law_days_come_from_the_china_module_alone():
+    """The provisional years need only holidays' China: it is loaded without the other countries
+    (0.15 s of a weekly run), and answers exactly as the package's own `holidays.China`."""
+    import json
+    import subprocess
+    import sys
+
+    def run(how: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", _LAW_DAYS_SCRIPT, how], capture_output=True, text=True,
+                             check=True)
+        return json.loads(out.stdout)
+
+    alone, package = run("alone"), run("package")
+    assert not alone["others"] and package["others"]
+    assert alone["days"] == package["days"]
+    assert alone["days"]["2027 True"]["2027-10-04"] == ["国庆节（补假）"]
 
 
 # A partial 2027 typed by a clerk: 元旦 and one make-up Saturday.

@@ -72,15 +72,45 @@ PROVISIONAL_HINT = "国务院办公厅放假安排通知公布后，运行 ledge
 def _law_days(year: int, observed: bool) -> dict[date, str]:
     """Days off fixed by law for a year, with the law's 补假 when `observed`; no schedule-specific
     days (the package also carries published 调休 and extensions, which are left out here)."""
-    import holidays  # imported only when a provisional year is needed (≈0.1 s)
-
-    cal = holidays.China(years=year, language="zh_CN", observed=observed)
+    cal = _china_holidays()(years=year, language="zh_CN", observed=observed)
     days: dict[date, str] = {}
     for d in sorted(cal):
         names = [n for n in cal.get_list(d) if "调休" not in n and "延长" not in n]
         if names:
             days[d] = "、".join(n.replace("农历除夕", "春节") for n in names)
     return days
+
+
+@lru_cache(maxsize=1)
+def _china_holidays():
+    """The ``holidays`` package's China class, imported only when a provisional year is needed.
+
+    ``holidays.China`` imports the whole ``holidays.countries`` package first — some 250 countries,
+    ≈0.15 s of a weekly run that only needs one of them. The class lives in its own module
+    (``holidays/countries/china.py``, which imports only the package's shared base classes), so
+    that module is loaded by itself, under its own name, unless the package is already loaded or
+    the module is not where this expects it; then the package's own way is used."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    import holidays
+
+    name = "holidays.countries.china"
+    if "holidays.countries" in sys.modules or name in sys.modules:
+        return holidays.China
+    path = Path(holidays.__file__).parent / "countries" / "china.py"
+    spec = importlib.util.spec_from_file_location(name, path) if path.is_file() else None
+    if spec is None or spec.loader is None:
+        return holidays.China
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module          # as a normal import would: a later package import reuses it
+    try:
+        spec.loader.exec_module(module)
+        return module.China
+    except Exception:                   # noqa: BLE001 — a layout this does not know: the package's way
+        del sys.modules[name]
+        return holidays.China
 
 
 @lru_cache(maxsize=32)
