@@ -26,8 +26,8 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .chart import rate_chart_png, rate_text, text_bars
 from ..core import problems as P
 from ..core.errors import LedgerError
 from ..reading.notice_log import format_number, number_key
@@ -37,8 +37,10 @@ from .notice_render import is_builtin, jinja_env, template_dir, template_file
 from ..core.dates import cn_date
 from ..core.schema import Color
 from ..core.periods import Period
-from ..figures.stats import AnnualScores, PeriodReport, period_report
 from ..figures.weekly import weekly_summary
+
+if TYPE_CHECKING:       # the period reports' modules are imported when a period report is made
+    from ..figures.stats import AnnualScores, PeriodReport
 
 WEEKLY_DOCX, WEEKLY_HTML = "周汇总.docx", "周汇总.html"
 BULLETIN_DOCX, BULLETIN_HTML = "通报.docx", "通报.html"
@@ -73,6 +75,8 @@ def org_mark(org: str) -> tuple[str, int]:
 # --- the 通报 ---------------------------------------------------------------------------------------
 
 def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory: bool) -> dict:
+    from .chart import rate_text, text_bars
+
     t = report.total
     cutoff = cn_date(report.cutoff)
     notices = t.blue + t.yellow + t.red
@@ -340,6 +344,9 @@ def render_weekly(outcome, out_dir: Path, templates=None) -> list[Path]:
 def render_period(outcome, period: Period, out_dir: Path, templates=None) -> list[Path]:
     """通报_<期间>.docx/.html (SPEC §4.2); for a year also 年度考核_<年>.xlsx and the score table as
     the 通报's 附件 (SPEC §4.3)."""
+    from ..figures.stats import period_report
+    from .chart import rate_chart_png
+
     params = outcome.loaded.params
     folder = _folder(outcome, templates)
     report = period_report(outcome, period)
