@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ..core.dates import BadValue, is_blank, parse_date, normalize_text
 from ..core import problems as P
@@ -164,7 +165,9 @@ def _batch_text(value: object) -> str:
     return "" if is_blank(value) else str(value).strip()
 
 
+@lru_cache(maxsize=64)
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """The regular expression of a 督办单编号 pattern (compiled once: asked for every status cell)."""
     parts = re.split(r"(\{年\}|\{号\})", pattern)
     out = []
     for p in parts:
