@@ -85,6 +85,7 @@ class _FastSheet:
         self.formula_refs: set[str] = set()
         self._col_cache: dict[bytes, int] = {}
         self._letters: dict[int, bytes] = {}
+        self._runs: dict[tuple[int, int], list[bytes]] = {}
 
     def _col(self, letters: bytes) -> int:
         col = self._col_cache.get(letters)
@@ -231,10 +232,13 @@ class _FastSheet:
         region = data.rfind(b'<c r="' + self.letter_bytes(cols[0]) + b'%d"' % rnum, tag_end, inner_end)
         if region < 0:
             return None
-        existing = [self._col(m) for m in _CELL_LETTERS.findall(data, region, inner_end)]
-        if len(_CELL_OPEN.findall(data, region, inner_end)) != len(existing) \
-                or any(a >= b for a, b in zip(existing, existing[1:])) or existing[-1] > cols[-1]:
+        found = _CELL_LETTERS.findall(data, region, inner_end)
+        if len(_CELL_OPEN.findall(data, region, inner_end)) != len(found):
             return None
+        if found != self._letter_run(cols[0], len(cols)):    # usual on a later run: every written cell exists
+            existing = [self._col(m) for m in found]
+            if any(a >= b for a, b in zip(existing, existing[1:])) or existing[-1] > cols[-1]:
+                return None
         k = self._cell_start_before(region, tag_end)
         if k >= 0:
             col = self._cell_col_at(k, inner_end)
@@ -243,6 +247,13 @@ class _FastSheet:
         if _FORMULA_TAG.search(data, region, inner_end):
             return None
         return region
+
+    def _letter_run(self, first: int, n: int) -> list[bytes]:
+        """The column letters of `n` columns from `first` on (cached: every row writes the same)."""
+        run = self._runs.get((first, n))
+        if run is None:
+            run = self._runs[(first, n)] = [self.letter_bytes(c) for c in range(first, first + n)]
+        return run
 
     def letter_bytes(self, col: int) -> bytes:
         b = self._letters.get(col)
