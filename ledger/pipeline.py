@@ -110,7 +110,10 @@ def load(path: Path, run_date: date) -> Loaded:
     holidays, p2 = read_holidays(book)
     units, p3 = read_units(book)
     log, p4 = read_log(book)
-    tasks, p5 = read_tasks(book, units, run_date, params)
+    try:
+        tasks, p5 = read_tasks(book, units, run_date, params)
+    except LedgerError as exc:          # no task list: still say every setting to correct with it
+        raise exc.along_with(p1 + p2 + p3 + p4) from None
     tasks, examples = _set_aside_examples(tasks)
     tasks = assign_ids(tasks, (n.task_id for n in log), str(params["任务编号格式"]))
     return Loaded(book, fingerprint, params, WorkCalendar(holidays.days, holidays.published), units, tuple(log), tasks,  # type: ignore[arg-type]

@@ -212,6 +212,7 @@ def report_json(report) -> dict:
         "written": report.written,
         "message": report.error.message if report.error else "",
         "code": report.error.code if report.error else None,
+        "error": _problem_json(report.error.problem) if report.error else None,
         "problems": [_problem_json(p) for p in problems],
         "out_dir": str(report.out_dir) if report.out_dir else None,
         "backup": str(report.backup) if report.backup else None,

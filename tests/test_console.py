@@ -73,7 +73,7 @@ def test_json_output_schema(sample, tmp_path):
     r = ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"), "--json")
     assert r.returncode == 1 and r.stderr == b""          # no progress lines mixed into JSON
     data = json.loads(r.stdout.decode("utf-8"))
-    assert set(data) == {"exit_code", "written", "message", "code", "problems", "out_dir", "backup", "run_date",
+    assert set(data) == {"exit_code", "written", "message", "code", "error", "problems", "out_dir", "backup", "run_date",
                          "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued",
                          "provisional_years", "moved_notices", "feedback"}
     assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]

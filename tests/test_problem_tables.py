@@ -132,3 +132,21 @@ def test_returned_form(tmp_path):
     assert table(p for r in report.results for p in r.problems) == [
         [6, "I", "return-done-future"], [7, "B", "return-locked-edited"], [7, "J", "return-not-a-date"],
         [8, "J", "return-reason-only"]]
+
+
+def test_a_refusal_names_its_place_for_scripts(ledger_path):
+    """--json of a run that cannot proceed: the refusal's code and place, and the problems behind it."""
+    from ledger.batch import check_workbook
+    from ledger.summary import report_json
+
+    header = ["任务编号", "任务内容", "交办日期", "办理时限"]          # no 牵头单位
+    write_ledger(ledger_path, [{"任务编号": "A1", "任务内容": "x", "交办日期": RUN}], header=header,
+                 params={"任务工作表": "督办台账", "临期提示": 3})
+    data = report_json(check_workbook(ledger_path, RUN))
+    assert data["exit_code"] == 2 and data["code"] == "sheet-missing-columns"
+    error = data["error"]
+    assert (error["code"], error["sheet"], error["row"], error["column"]) == ("sheet-missing-columns", "督办台账", 1, None)
+    assert error["message"] == "表头缺少必填列：牵头单位（已识别：任务编号、任务内容、交办日期、办理时限）"
+    # what else is wrong is said with it, not one refusal at a time
+    assert [(p["sheet"], p["row"], p["column"], p["code"]) for p in data["problems"]] == [
+        ("参数设置", 3, "A", "param-unknown")]

@@ -20,7 +20,8 @@ HEAD = """# 问题代码
 
 `ledger run --json` 和 `ledger check --json` 输出中的每个问题都带 `code`：稳定的问题代码，
 供其他程序判断问题种类（中文说明可能调整措辞，代码不变）。不能运行时（退出码 2），顶层的 `code`
-说明原因，`problems` 列出具体各处；能运行时顶层 `code` 为 `null`。
+说明原因，`error` 是这一原因本身（代码、位置、说明、处理办法），`problems` 列出同时发现的各处问题；
+能运行时顶层 `code` 和 `error` 为 `null`。
 
 位置（工作表、行、列）不在说明文字中，而在每个问题的 `sheet`、`row`、`column` 中；
 说明中的 `{…}` 是随问题填入的内容。本表由 `python tools/problem_codes.py --write` 从

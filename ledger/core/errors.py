@@ -144,6 +144,10 @@ class LedgerError(Exception):
         self.problems = list(problems)
         super().__init__("\n  ".join([problem.text(), *(p.text() for p in self.problems)]))
 
+    def along_with(self, problems) -> "LedgerError":
+        """The same refusal, also listing `problems` found before it (all shown together)."""
+        return LedgerError(self.problem, [*self.problems, *problems]) if problems else self
+
     @property
     def message(self) -> str:
         return self.problem.text()
