@@ -48,6 +48,8 @@ def test_task_sheet(ledger_path):
         task("A13", assigned, "10个工作日", unit="县发改委"),                        # row 14
         task("A14", date(2026, 12, 1), "5个工作日"),                               # row 15: warning
         task("A15", assigned, "市级6月完成，区、县12月完成"),                          # row 16
+        task("A16", assigned, "10个工作日", unit="县财政局（配合）"),                 # row 17: no lead unit
+        task("A17", assigned, "10个工作日", unit="、"),                              # row 18: no unit at all
     ]
     write_ledger(ledger_path, rows, units=[("县财政局",), ("县发展和改革局",)])
     out = evaluate_all(load(ledger_path, RUN), RUN)
@@ -67,6 +69,8 @@ def test_task_sheet(ledger_path):
         [14, "D", "task-unit-unknown"],
         [15, "G", "task-assigned-future"],
         [16, "H", "limit-two"],
+        [17, "D", "task-lead-none"],
+        [18, "D", "task-lead-none"],
     ]
 
 

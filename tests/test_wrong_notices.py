@@ -469,3 +469,28 @@ def test_progress_that_reports_a_stage_done_does_not_hold_the_notices(tmp_path, 
     book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 9), date(2026, 10, 19), 办理进展=progress)])
     r = run(book, date(2026, 11, 23), tmp_path)
     assert (r.outcome.evaluations[0].state, issued(r)) == (("待核实办结", []) if verify else ("逾期", [("T1", "黄")]))
+
+
+# --- a 牵头单位 cell that names no lead unit -------------------------------------------------------
+
+def test_a_lead_cell_with_only_assisting_units_issues_no_notice_to_no_one(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9)),
+                                                 task("T2", date(2026, 10, 26), date(2026, 11, 9), unit="、")])
+    # D = Mon 11-09: T1 gets its 蓝; T2's cell names no unit at all
+    r = run(book, date(2026, 11, 9), tmp_path)
+    assert issued(r) == [("T1", "蓝")]
+    assert state(r, "T2")[:2] == ("数据有误", None)
+    # the clerk marks the only unit as assisting: the 黄 due on 11-16 must not go out addressed to no one
+    edit(book, "T1", 牵头单位="县财政局（配合）")
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert issued(r) == [] and state(r, "T1")[:2] == ("数据有误", None)
+    (p,) = [p for e in r.outcome.evaluations if e.task.id == "T1" for p in e.problems]
+    assert p.text() == ("督办台账!D2 牵头单位“县财政局（配合）”中没有牵头单位：督办单发给牵头单位：请至少填写一个"
+                        "不带（配合）（协办）的单位名称，配合单位可写在“协办单位”列。")
+    assert p.code == "task-lead-none"
+    # corrected: the 黄 goes to the lead unit only, the assisting one is copied
+    edit(book, "T1", 牵头单位="县教育局（牵头）、县财政局（配合）")
+    r = run(book, date(2026, 11, 17), tmp_path)
+    assert issued(r) == [("T1", "黄")]
+    assert r.outcome.new_notices[0].units == ("县教育局",)
+    assert all(n.units for n in r.outcome.loaded.log)

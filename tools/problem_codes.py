@@ -37,7 +37,7 @@ def render() -> str:
     from ledger.core.problems import catalogue
 
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("{{", "{").replace("}}", "}") or "—"
+        return text.replace("|", "\\|").replace("!q}", "}").replace("{{", "{").replace("}}", "}") or "—"
 
     rows = [f"| `{k.code}` | {k.severity.value} | {cell(k.message)} | {cell(k.hint)} |"
             for k in catalogue().values()]

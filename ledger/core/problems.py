@@ -134,6 +134,8 @@ TASK_CONTENT_EMPTY = Kind("task-content-empty", "任务内容为空", "请填写
 TASK_ASSIGNED_EMPTY = Kind("task-assigned-empty", "交办日期为空", "请填写交办日期，如 2026-11-23")
 TASK_ASSIGNED_FUTURE = Kind("task-assigned-future", "交办日期{day}晚于本次运行日期{date}", "请核对交办日期", W)
 TASK_LEAD_EMPTY = Kind("task-lead-empty", "牵头单位为空", "请填写牵头单位")
+TASK_LEAD_NONE = Kind("task-lead-none", "牵头单位{text!q}中没有牵头单位",
+                      "督办单发给牵头单位：请至少填写一个不带（配合）（协办）的单位名称，配合单位可写在“协办单位”列")
 TASK_UNIT_UNKNOWN = Kind("task-unit-unknown", "{field}“{name}”不在单位名录中", "{hint}")
 TASK_GRADE = Kind("task-grade", "紧急程度{text!q}无法识别", "请填写 急件、要件 或 普件")
 TASK_REVIEW = Kind("task-review", "办结审核{text!q}无法识别", "请填写“合格”或“不合格”")

@@ -405,6 +405,8 @@ def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, 
                              if u not in values["lead"])
     if is_blank(raw.get("lead", "")):
         probs.append(P.TASK_LEAD_EMPTY.at(loc("lead")))
+    elif not lead:              # only 配合/协办 units, or only separators: a notice would go to no one
+        probs.append(P.TASK_LEAD_NONE.at(loc("lead"), text=raw.get("lead")))
 
     grade_raw = _normalized(raw.get("grade", ""))
     grade = None
