@@ -27,10 +27,10 @@ from .core import stages
 from .core import problems as P
 from .core.errors import LedgerError
 from .faults import checkpoint
+from .outputs import SUMMARY_FILE
 from .pipeline import Outcome, check_history, config_error, evaluate_all, load, refuse_unsafe
 from .summary import Summary, summarize
 
-SUMMARY_FILE = "运行摘要.txt"
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
     why in that order. Stages are reported through `ledger.core.stages` (the CLI draws progress
     bars); `_passed` marks the kill points of the crash tests (`ledger.faults`). `out_root` None:
     the output folder of `outputs.output_root`."""
-    from .outputs import missing_folders, output_root, publish, templates_for
+    from .outputs import missing_folders, output_root, publish, run_folder, templates_for
     from .workbook_io import RunLock, ensure_writable, locate_workbook
 
     staging, created = None, []
@@ -81,7 +81,7 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
     except LedgerError as exc:
         _discard(staging, created)
         return _fatal(exc)
-    out_dir = out_root / run_date.isoformat()
+    out_dir = run_folder(out_root, run_date, path)
     files = publish(staging, out_dir)       # documents in place only once the workbook says they were issued
     if forms:      # after the commit: the forms show the notices just issued; a rerun rewrites them
         files += _write_forms(outcome, out_dir)

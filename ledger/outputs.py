@@ -23,6 +23,8 @@ from .pipeline import Outcome
 
 STAGING_PREFIX = ".staging-"
 OUT_DIR_NAME = "督办输出"
+SUMMARY_FILE = "运行摘要.txt"
+_WORKBOOK_LINE = re.compile(r"^台账：(.+?)，共 \d+ 项任务")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -43,8 +45,46 @@ def output_root(params, workbook: Path, override: Path | None = None) -> Path:
     if override is not None:
         return Path(os.path.abspath(override))
     configured = str(params["输出目录"] or "").strip()
-    folder = Path(configured) if configured else Path(OUT_DIR_NAME)
-    return Path(os.path.abspath(Path(workbook).parent / folder))
+    if configured:
+        return Path(os.path.abspath(Path(workbook).parent / configured))
+    shared = Path(os.path.abspath(Path(workbook).parent / OUT_DIR_NAME))
+    ran = workbooks_run_in(shared)
+    if ran and Path(workbook).name not in ran:   # another ledger of this folder has it: never mix the two
+        return shared.with_name(f"{OUT_DIR_NAME}（{Path(workbook).stem}）")
+    return shared
+
+
+def run_folder(out_root: Path, run_date: date, workbook: Path) -> Path:
+    """The weekly run's dated folder: 2026-11-23, or 2026-11-23（台账名） when another workbook's
+    run of that date is already there (an output folder shared on purpose): its documents stay."""
+    folder = out_root / run_date.isoformat()
+    if run_workbook(folder / SUMMARY_FILE) not in ("", Path(workbook).name):
+        return out_root / f"{run_date.isoformat()}（{Path(workbook).stem}）"
+    return folder
+
+
+def workbooks_run_in(root: Path) -> set[str]:
+    """The workbooks whose weekly runs wrote the dated folders of `root` (the 台账 line of each
+    运行摘要.txt): two ledgers kept in one folder must not share documents or notice numbers."""
+    names: set[str] = set()
+    if not root.is_dir():
+        return names
+    for folder in root.iterdir():
+        name = run_workbook(folder / SUMMARY_FILE)
+        if name:
+            names.add(name)
+    return names
+
+
+def run_workbook(summary: Path) -> str:
+    """The workbook a 运行摘要.txt was written for ("" when unknown)."""
+    try:
+        with summary.open(encoding="utf-8") as fh:
+            head = [next(fh, ""), next(fh, "")]
+    except OSError:
+        return ""
+    m = _WORKBOOK_LINE.match(head[1])
+    return m[1] if m else ""
 
 
 def missing_folders(folder: Path) -> list[Path]:

@@ -395,3 +395,40 @@ def test_a_crash_report_lands_beside_the_run_summary_never_in_the_current_folder
     assert main(["run", str(sample), "--date", "2026-11-23"]) == 3
     assert (out / CRASH_DUMP).exists()
     assert not (elsewhere / CRASH_DUMP).exists()
+
+
+# --- two ledgers kept in one folder ------------------------------------------------------------------
+
+def test_two_ledgers_in_one_folder_keep_their_own_documents_and_numbers(sample):
+    """Offices keep several ledgers side by side (e.g. a 县长批示件台账 next to the 督办台账): each
+    keeps its own documents, and one's run summaries never hold back the other's notice numbers."""
+    folder = sample.parent
+    second = folder / "批示件台账.xlsx"
+    shutil.copy(sample, second)
+    first_run = run_weekly(sample, RUN)
+    assert first_run.out_dir == folder / "督办输出" / "2026-11-23"
+    other = run_weekly(second, RUN)
+    assert other.out_dir == folder / "督办输出（批示件台账）" / "2026-11-23"
+    # the same ledger content: the same 13 numbers, none skipped as "issued before a restore"
+    assert [n.number for n in other.outcome.new_notices] == [n.number for n in first_run.outcome.new_notices]
+    assert numbers_in(other.text, "黄") == [7, 8, 9, 10, 11]
+    assert "曾从备份恢复" not in other.text
+    # the first ledger's documents are still its own, and it keeps its folder week after week
+    summary = (folder / "督办输出" / "2026-11-23" / "运行摘要.txt").read_text(encoding="utf-8")
+    assert summary.splitlines()[1].startswith("台账：示例台账.xlsx，")
+    assert run_weekly(sample, date(2026, 11, 30)).out_dir == folder / "督办输出" / "2026-11-30"
+    assert run_weekly(second, date(2026, 11, 30)).out_dir == folder / "督办输出（批示件台账）" / "2026-11-30"
+
+
+def test_an_output_folder_shared_on_purpose_keeps_each_ledgers_run(sample, tmp_path):
+    """Both ledgers pointed at one folder (--out): the second run of a date gets its own dated
+    folder instead of replacing the first's documents, and takes no numbers from its summary."""
+    second = sample.parent / "批示件台账.xlsx"
+    shutil.copy(sample, second)
+    shared = tmp_path / "共用输出"
+    a = run_weekly(sample, RUN, shared)
+    b = run_weekly(second, RUN, shared)
+    assert (a.out_dir, b.out_dir) == (shared / "2026-11-23", shared / "2026-11-23（批示件台账）")
+    assert sorted(p.name for p in a.out_dir.iterdir()) == sorted(p.name for p in b.out_dir.iterdir())
+    assert [n.number for n in b.outcome.new_notices] == [n.number for n in a.outcome.new_notices]
+    assert run_weekly(second, RUN, shared).out_dir == b.out_dir          # its own rerun: the same folder
