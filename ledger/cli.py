@@ -55,9 +55,9 @@ def _crash_dump_dir(args: argparse.Namespace, today: date) -> Path:
     candidates = []
     if isinstance(workbook, Path):
         try:
-            from .outputs import OUT_DIR_NAME
+            from .outputs import default_root
 
-            root = getattr(args, "out", None) or workbook.parent / OUT_DIR_NAME
+            root = getattr(args, "out", None) or default_root(workbook)
             candidates.append(Path(root) / (getattr(args, "date", None) or today).isoformat())
         except Exception:       # noqa: BLE001 — finding a folder for the report must not fail
             pass

@@ -47,9 +47,14 @@ def output_root(params, workbook: Path, override: Path | None = None) -> Path:
     configured = str(params["输出目录"] or "").strip()
     if configured:
         return Path(os.path.abspath(Path(workbook).parent / configured))
+    return default_root(workbook)
+
+
+def default_root(workbook: Path) -> Path:
+    """督办输出 beside the workbook; 督办输出（台账名） when another ledger of the folder has it."""
     shared = Path(os.path.abspath(Path(workbook).parent / OUT_DIR_NAME))
     ran = workbooks_run_in(shared)
-    if ran and Path(workbook).name not in ran:   # another ledger of this folder has it: never mix the two
+    if ran and Path(workbook).name not in ran:   # never mix two ledgers' documents and numbers
         return shared.with_name(f"{OUT_DIR_NAME}（{Path(workbook).stem}）")
     return shared
 
