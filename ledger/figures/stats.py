@@ -8,7 +8,8 @@ aggregation over `ledger.figures.weekly.Facts`, no file IO; pandas is imported i
 are in `ledger.core.periods`.
 
 Definitions. A task with several lead units counts once for every lead unit; a notice charges every
-unit in its 被督办单位; the 合计 row counts each task or notice once. Rows with data errors are left
+unit in its 被督办单位; the 合计 row counts each task or notice once, and its 扣分 is the sum of
+the units' (every lead unit is charged, SPEC §3.3), so the note under the table says so. Rows with data errors are left
 out of the weekly and period figures and listed in `excluded` (the annual 承办任务数 needs only a
 readable 交办日期 and 牵头单位).
 

@@ -117,7 +117,7 @@ def _bulletin_context(report: PeriodReport, params, run_date: date, by_directory
         order_text="按单位名录顺序排列" if by_directory else "按按时办结率从高到低排列", table_note=(
             f"应办结指应办结日期在本期内的督办事项；按时办结率＝按时办结÷应办结；逾期未办结为截至{cutoff}已过应办结日期"
             f"仍未办结的事项（含以前各期）；蓝色、黄色、红色为本期收到的督办单份数，每份分别扣{pts}分。多个牵头单位共同"
-            f"承办的事项在各单位分别计数，合计栏中只计一次。"),
+            f"承办的事项在各单位分别计数、分别扣分，合计栏中事项和督办单只计一次，扣分为各单位扣分之和。"),
         status_head=f"办理情况（截至{report.cutoff.month}月{report.cutoff.day}日）",
         rated=rated, bars=[asdict(b) for b in text_bars(rated)], red_tasks=red_tasks,
         commended="、".join(report.commended), provisional=report.provisional,
