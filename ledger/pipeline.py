@@ -13,7 +13,9 @@ the documents and the write-back reads top to bottom in `ledger.batch.run_weekly
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
 from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
@@ -62,6 +64,7 @@ class Outcome:
     provisional_years: tuple[int, ...] = ()             # estimated years some row's dates went through
     moved: tuple[tuple[Notice, date], ...] = ()         # notices issued on an estimated D that moved: (notice, D now)
     passed_over: tuple[str, ...] = ()       # numbers issued before a restore: never given out again
+    retyped: Mapping[tuple[str, int], str] = field(default_factory=dict)   # (sheet, row) → the id its notices have
 
     @property
     def batch(self) -> str:
@@ -100,6 +103,10 @@ class Outcome:
 
     def latest_number(self, task_id: str) -> str | None:
         return self._latest_numbers.get(task_id)
+
+    def history_id(self, task) -> str:
+        """The id the log knows the row's notices by: its own, or the one it had before a retyping."""
+        return self.retyped.get((task.sheet, task.row), task.id)
 
 
 def load(path: Path, run_date: date) -> Loaded:
@@ -174,6 +181,27 @@ def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, d
     return numbers, updated
 
 
+def _retyped_ids(loaded: Loaded) -> dict[tuple[str, int], tuple[str, Problem]]:
+    """Rows whose 任务编号 was retyped after a notice (SPEC §2.1: ids never change): the row's own
+    督办单编号 cell names a notice the log gives to another id that no row has any more. Matching by
+    the new id would restart the ladder (a second 黄 instead of the 红, or a second notice on a
+    rerun of the same date), so the row is a data error until the id is put back. A row copied
+    from another (the old id still has its row) is not retyped: its status cells are rewritten."""
+    by_number = {n.number: n.task_id for n in loaded.log}
+    ids = {t.id for t in loaded.tasks.tasks}
+    found: dict[tuple[str, int], tuple[str, Problem]] = {}
+    for ts in loaded.tasks.sheets:
+        col = ts.status_columns.get("督办单编号")
+        if col is None:
+            continue
+        for t in ts.tasks:
+            number = str(ts.sheet.value(t.row, col) or "").strip()
+            old = by_number.get(number)
+            if old is not None and old != t.id and old not in ids:
+                found[(t.sheet, t.row)] = (old, t.problem(P.TASK_ID_CHANGED, "id", id=t.id, number=number, old=old))
+    return found
+
+
 # Numbers passed over after a restore, listed 红 first as the summaries list notices (a number of a
 # pattern that does not start with its colour's character comes first).
 _SEVERITY = {c.value: len(Color) - c.rank for c in Color}
@@ -186,6 +214,7 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
     history: dict[str, list[Notice]] = {}
     for n in loaded.log:
         history.setdefault(n.task_id, []).append(n)
+    retyped = _retyped_ids(loaded)          # (sheet, row) → (old id, the row error saying so)
     logged = {n.number for n in loaded.log}
     passed_over = tuple(sorted(issued_elsewhere - logged, key=lambda n: (_SEVERITY.get(n[:1], -1), number_key(n))))
     numberer = Numberer(list(loaded.log), loaded.params, passed_over)
@@ -197,11 +226,15 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
     for i, task in enumerate(loaded.tasks.tasks, start=1):
         if i % stages.EVERY == 0:
             stages.advance(stages.EVERY)
+        key = task.id
+        if (task.sheet, task.row) in retyped:    # a data error until the id is put back; the row keeps its history
+            key, problem = retyped[(task.sheet, task.row)]
+            task = replace(task, problems=(*task.problems, problem))
         with track_provisional() as row_years:
             with track_provisional() as d_years:
                 deadline = compute_deadline(task, cal, params, loaded.book.date1904)
-            ev = evaluate(task, deadline, history.get(task.id, []), run_date, params, cal)
-            flagged = moved_notices(task, deadline.due, history.get(task.id, []), params, cal)
+            ev = evaluate(task, deadline, history.get(key, []), run_date, params, cal)
+            flagged = moved_notices(task, deadline.due, history.get(key, []), params, cal)
         extra = tuple(typed_over(loaded, task))
         if row_years:
             extra += provisional_warnings(task, row_years)
@@ -220,7 +253,8 @@ def evaluate_all(loaded: Loaded, run_date: date, issued_elsewhere: frozenset[str
                 basis=provisional_basis(d_years) if d_years else "",
             ))
         evaluations.append(ev)
-    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), tuple(sorted(years)), tuple(moved), passed_over)
+    return Outcome(run_date, loaded, tuple(evaluations), tuple(new), tuple(sorted(years)), tuple(moved), passed_over,
+                   MappingProxyType({where: old for where, (old, _) in retyped.items()}))
 
 
 # What the tool itself writes into each status column; anything else there was typed by hand.

@@ -5,7 +5,7 @@ while the workbook is open elsewhere, back up the current file first, replace at
 
 A restored workbook's 督办记录 no longer holds the notices issued after that backup — yet they were
 printed and may have been sent. Restoring writes their numbers into 台账备份/<台账>.已发出编号.txt,
-and every later run (`issued_elsewhere`) also reads the run summaries of output folders dated after
+and every later run (`issued_elsewhere`) also reads the run summaries of output folders dated on or after
 the log's last run; the numbering then continues after those numbers, never reusing one (issue 16).
 """
 
@@ -134,8 +134,9 @@ def _record_left(path: Path, chosen: Path) -> None:
 
 def issued_elsewhere(path: Path, out_root: Path | None, latest_batch: str | None) -> frozenset[str]:
     """Numbers that left the office without being in the workbook's log: recorded by `restore`, or
-    listed in the 运行摘要.txt of an output folder dated after the log's last run (a summary of
-    another workbook's run in the same folder is not this workbook's history)."""
+    listed in the 运行摘要.txt of an output folder dated on or after the log's last run — that day's
+    own summary too, for a log whose last rows were cut (a summary of another workbook's run in the
+    same folder is not this workbook's history)."""
     from .outputs import run_workbook
 
     found: set[str] = set()
@@ -144,7 +145,7 @@ def issued_elsewhere(path: Path, out_root: Path | None, latest_batch: str | None
         found |= {line.split("\t")[0] for line in sidecar.read_text(encoding="utf-8").splitlines() if line.strip()}
     if out_root is not None and out_root.is_dir():
         for folder in out_root.iterdir():
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}(（.+）)?", folder.name) and (latest_batch is None or folder.name[:10] > latest_batch):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}(（.+）)?", folder.name) and (latest_batch is None or folder.name[:10] >= latest_batch):
                 summary = folder / "运行摘要.txt"
                 if summary.is_file() and run_workbook(summary) in ("", path.name):
                     found |= {m[1] for line in summary.read_text(encoding="utf-8").splitlines()

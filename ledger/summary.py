@@ -87,8 +87,8 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
         lines += [f"  {t.sheet}!第{t.row}行 {t.id}：{t.progress}" for t in unverified[:MAX_LISTED]]
     if outcome.passed_over:
         shown = "、".join(outcome.passed_over[:6]) + ("等" if len(outcome.passed_over) > 6 else "")
-        lines.append(f"台账曾从备份恢复：{shown}共 {len(outcome.passed_over)} 个编号在恢复前已经发出，"
-                     f"本次不再使用，新督办单编号接在其后。")
+        lines.append(f"已经发出但督办记录中没有的编号（台账从备份恢复过，或督办记录被删减）：{shown}"
+                     f"共 {len(outcome.passed_over)} 个，本次不再使用，新督办单编号接在其后。")
     examples = outcome.loaded.example_rows
     if examples:
         by_sheet: dict[str, list[int]] = {}

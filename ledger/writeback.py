@@ -83,7 +83,7 @@ def status_values(outcome: Outcome, ev) -> dict[str, tuple[object, str | None]]:
         "剩余工作日": (ev.remaining, None),
         "逾期天数": (ev.overdue, None),
         "督办等级": (ev.level, _LEVEL_STYLE.get(ev.level)),
-        "督办单编号": (outcome.latest_number(ev.task.id) if ev.task.id else None, None),
+        "督办单编号": (outcome.latest_number(outcome.history_id(ev.task)) if ev.task.id else None, None),
         "下一步": (ev.next_step or None, "wrap"),
         "程序提示": ((hints + "。") if hints else None, "wrap"),
         "更新日期": (outcome.run_date, "date"),

@@ -311,7 +311,7 @@ def test_restore_then_run_continues_after_the_numbers_already_sent(sample, capsy
     renumbered = [n.number for n in again.outcome.new_notices]
     assert set(renumbered).isdisjoint(sent)
     assert renumbered[:2] == ["红督〔2026〕8号", "红督〔2026〕9号"]       # 6号 and 7号 were sent already
-    assert f"共 {len(sent)} 个编号在恢复前已经发出，本次不再使用，新督办单编号接在其后。" in again.text
+    assert f"共 {len(sent)} 个，本次不再使用，新督办单编号接在其后。" in again.text
     assert main(["restore", str(sample)]) == 0
     assert "恢复前" in capsys.readouterr().out
 
@@ -412,7 +412,7 @@ def test_two_ledgers_in_one_folder_keep_their_own_documents_and_numbers(sample):
     # the same ledger content: the same 13 numbers, none skipped as "issued before a restore"
     assert [n.number for n in other.outcome.new_notices] == [n.number for n in first_run.outcome.new_notices]
     assert numbers_in(other.text, "黄") == [7, 8, 9, 10, 11]
-    assert "曾从备份恢复" not in other.text
+    assert "本次不再使用" not in other.text
     # the first ledger's documents are still its own, and it keeps its folder week after week
     summary = (folder / "督办输出" / "2026-11-23" / "运行摘要.txt").read_text(encoding="utf-8")
     assert summary.splitlines()[1].startswith("台账：示例台账.xlsx，")

@@ -494,3 +494,62 @@ def test_a_lead_cell_with_only_assisting_units_issues_no_notice_to_no_one(tmp_pa
     assert issued(r) == [("T1", "黄")]
     assert r.outcome.new_notices[0].units == ("县教育局",)
     assert all(n.units for n in r.outcome.loaded.log)
+
+
+# --- a 任务编号 retyped after its notices; the log's last rows cut with their task row ----------------
+
+def test_a_retyped_id_does_not_restart_the_ladder(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9)),
+                                                 task("T2", date(2026, 10, 26), date(2026, 11, 9))])
+    # D = Mon 11-09: 蓝 on 11-09, 黄 on 11-16, 红 from 11-16 + 10 = 11-26
+    assert issued(run(book, date(2026, 11, 9), tmp_path)) == [("T1", "蓝"), ("T2", "蓝")]
+    assert issued(run(book, date(2026, 11, 16), tmp_path)) == [("T1", "黄"), ("T2", "黄")]
+    edit(book, "T1", 任务编号="T1-改")
+    r = run(book, date(2026, 11, 16), tmp_path)          # a rerun of the same date: still nothing new
+    assert issued(r) == [] and state(r, "T1-改")[:2] == ("数据有误", None)
+    (p,) = [p for e in r.outcome.evaluations if e.task.id == "T1-改" for p in e.problems]
+    assert p.code == "task-id-changed"
+    assert p.text() == ("督办台账!A2 任务编号“T1-改”与本行的督办单编号黄督〔2026〕1号不符：督办记录中这份督办单发给的是任务“T1”："
+                        "任务编号发出督办单后不能更改，请改回“T1”；如本行确是另一项新任务，请清空本行的督办单编号。")
+    r = run(book, date(2026, 11, 30), tmp_path)          # not a second 黄 for T1: nothing until the id is back
+    assert issued(r) == [("T2", "红")]
+    edit(book, "T1-改", 任务编号="T1")
+    r = run(book, date(2026, 12, 1), tmp_path)
+    assert issued(r) == [("T1", "红")]
+
+
+def test_a_copied_row_with_a_new_id_is_a_new_task(tmp_path):
+    """Clerks add a task by copying a row: the copy carries the tool's status cells, but the
+    original row still has the old id, so the copy is a new task, not a retyped one."""
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9))])
+    assert issued(run(book, date(2026, 11, 9), tmp_path)) == [("T1", "蓝")]
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    for c in range(1, ws.max_column + 1):
+        ws.cell(3, c).value = ws.cell(2, c).value
+    ws["A3"], ws["G3"], ws["H3"] = "T9", date(2026, 11, 2), date(2026, 11, 20)
+    wb.save(book)
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert issued(r) == [("T1", "黄")]
+    assert state(r, "T9")[:2] == ("未到期", None) and not [p for e in r.outcome.evaluations for p in e.problems]
+
+
+def test_a_number_cut_from_the_log_with_its_task_row_is_not_reused(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T3", date(2026, 11, 2), date(2026, 11, 16)),
+                                                 task("T1", date(2026, 10, 26), date(2026, 11, 9)),
+                                                 task("T2", date(2026, 10, 26), date(2026, 11, 9))])
+    run(book, date(2026, 11, 9), tmp_path)
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert [(n.task_id, n.number) for n in r.outcome.new_notices if n.color == "黄"] == [
+        ("T1", "黄督〔2026〕1号"), ("T2", "黄督〔2026〕2号")]
+    # the clerk withdraws T2: its row and the log's last row (黄督〔2026〕2号, already printed) go
+    wb = openpyxl.load_workbook(book)
+    wb["督办台账"].delete_rows(4)
+    log = wb["督办记录"]
+    assert log.cell(log.max_row, 1).value == "黄督〔2026〕2号"
+    log.delete_rows(log.max_row)
+    wb.save(book)
+    # T3 (D 11-16) gets its 黄 on 11-23 (11-16 + 5 = Sat 11-21 → Mon): the next number, not 2号 again
+    r = run(book, date(2026, 11, 23), tmp_path)
+    assert [(n.task_id, n.number) for n in r.outcome.new_notices] == [("T3", "黄督〔2026〕3号")]
+    assert "已经发出但督办记录中没有的编号（台账从备份恢复过，或督办记录被删减）：黄督〔2026〕2号共 1 个" in r.text

@@ -146,6 +146,8 @@ TASK_DONE_FUTURE = Kind("task-done-future", "办结日期{day}晚于本次运行
 TASK_DONE_BEFORE_ASSIGNED = Kind("task-done-before-assigned", "办结日期{day}早于交办日期{assigned}",
                                  "请核对办结日期和交办日期（常见为年份或月份录错）")
 TASK_CLOSED_NOT_DONE = Kind("task-closed-not-done", "已填写销号日期但没有办结日期", "请补填办结日期", W)
+TASK_ID_CHANGED = Kind("task-id-changed", "任务编号“{id}”与本行的督办单编号{number}不符：督办记录中这份督办单发给的是任务“{old}”",
+                       "任务编号发出督办单后不能更改，请改回“{old}”；如本行确是另一项新任务，请清空本行的督办单编号")
 TASK_ID_DUPLICATE = Kind("task-id-duplicate", "任务编号“{id}”与{where}重复", "任务编号不得重复，请修改其中一行")
 TASK_LIMIT_BEFORE_ASSIGNED = Kind("task-limit-before-assigned", "办理时限{day}早于交办日期{assigned}", "请核对办理时限和交办日期")
 TASK_EXTENSION_EARLIER = Kind("task-extension-earlier", "延期至{day}早于原办理时限{base}", "请核对延期日期", W)
