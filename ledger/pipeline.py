@@ -12,6 +12,7 @@ the documents and the write-back reads top to bottom in `ledger.batch.run_weekly
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -38,6 +39,9 @@ from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
 
 
+_NUMBER_SHAPE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）].*?\d+\s*号$")
+
+
 @dataclass(frozen=True)
 class Loaded:
     """Everything read from the workbook, before any rule ran."""
@@ -51,6 +55,17 @@ class Loaded:
     tasks: TaskBook                          # every task sheet; .tasks: all task rows in order
     config_problems: tuple[Problem, ...]     # problems outside task rows: they stop the run
     example_rows: tuple[tuple[str, int], ...] = ()   # (sheet, row) of `ledger init`'s examples: set aside
+
+    @cached_property
+    def _logged_numbers(self) -> frozenset[str]:
+        return frozenset(n.number for n in self.log)
+
+    def is_notice_number(self, text: str) -> bool:
+        """A number the tool issued: one the log holds, one of the form the current or default
+        patterns give, or one shaped like a document number (〔2026〕…号) — a pattern changed
+        mid-year leaves numbers of its old form in the 督办单编号 column."""
+        return (text in self._logged_numbers or is_notice_number(text, self.params)
+                or _NUMBER_SHAPE.search(text) is not None)
 
 
 @dataclass(frozen=True)
@@ -170,7 +185,7 @@ def _status_history(loaded: Loaded) -> tuple[list[tuple[str, str]], tuple[str, d
         for r in range(ts.header.row + 1, sheet.max_row + 1):
             if num_col:
                 text = str(sheet.value(r, num_col) or "").strip()
-                if text and is_notice_number(text, loaded.params):
+                if text and loaded.is_notice_number(text):
                     numbers.append((f"{sheet.name}!{column_letter(num_col)}{r}", text))
             if upd_col:
                 value = sheet.value(r, upd_col)
@@ -275,7 +290,7 @@ def typed_over(loaded: Loaded, task) -> list[Problem]:
     found = []
     for name, col in ts.status_columns.items():
         value = ts.sheet.value(row, col)
-        if value in ("", None) or _tool_value(name, value, loaded.params):
+        if value in ("", None) or _tool_value(name, value, loaded):
             continue
         text = str(value).strip()
         found.append(RowRef(ts.sheet.name, row).problem(
@@ -284,13 +299,13 @@ def typed_over(loaded: Loaded, task) -> list[Problem]:
     return found
 
 
-def _tool_value(name: str, value: object, params: Params) -> bool:
+def _tool_value(name: str, value: object, loaded: Loaded) -> bool:
     if name == "当前状态":
         return str(value).strip() in _STATE_WORDS
     if name == "督办等级":
         return str(value).strip() in _COLOR_WORDS
     if name == "督办单编号":
-        return is_notice_number(str(value).strip(), params)
+        return loaded.is_notice_number(str(value).strip())
     if name in ("应办结日期", "更新日期"):
         return isinstance(value, (date, datetime))
     if name in ("剩余工作日", "逾期天数"):

@@ -553,3 +553,54 @@ def test_a_number_cut_from_the_log_with_its_task_row_is_not_reused(tmp_path):
     r = run(book, date(2026, 11, 23), tmp_path)
     assert [(n.task_id, n.number) for n in r.outcome.new_notices] == [("T3", "黄督〔2026〕3号")]
     assert "已经发出但督办记录中没有的编号（台账从备份恢复过，或督办记录被删减）：黄督〔2026〕2号共 1 个" in r.text
+
+
+# --- settings and structure changed between runs -------------------------------------------------
+
+def _set_param(book: Path, key: str, value) -> None:
+    wb = openpyxl.load_workbook(book)
+    ws = wb["参数设置"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key)
+    ws.cell(row, 2).value = value
+    wb.save(book)
+
+
+def test_a_number_pattern_changed_mid_year_is_still_the_tools_own(tmp_path):
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9))],
+                        params={"黄色编号": "县督黄字〔{年}〕第{号}号"})
+    run(book, date(2026, 11, 9), tmp_path)
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert [n.number for n in r.outcome.new_notices] == ["县督黄字〔2026〕第1号"]
+    _set_param(book, "黄色编号", "黄督〔{年}〕{号}号")          # back to the default form
+    r = run(book, date(2026, 11, 23), tmp_path)                   # 红 from 11-26: nothing yet
+    assert issued(r) == [] and [p for e in r.outcome.evaluations for p in e.problems] == []   # not "typed by hand"
+    # the log loses the 黄 row: the number in the row (old form) still shows the log was cut
+    wb = openpyxl.load_workbook(book)
+    log = wb["督办记录"]
+    assert log.cell(log.max_row, 1).value == "县督黄字〔2026〕第1号"
+    log.delete_rows(log.max_row)
+    wb.save(book)
+    before = book.read_bytes()
+    r = run(book, date(2026, 11, 30), tmp_path)
+    assert r.exit_code == 2 and r.outcome is None and r.error.code == "run-log-cut"
+    assert "县督黄字〔2026〕第1号" in r.text and book.read_bytes() == before
+
+
+def test_columns_inserted_by_a_script_do_not_send_status_values_into_the_clerks_cells(tmp_path):
+    """Excel, WPS and LibreOffice move the tool's column markers with the columns; a script
+    (openpyxl, pandas) that inserts a column leaves them behind. The headers then decide."""
+    book = write_ledger(tmp_path / "台账.xlsx", [task("T1", date(2026, 10, 26), date(2026, 11, 9), 办理进展="正在推进")])
+    assert issued(run(book, date(2026, 11, 9), tmp_path)) == [("T1", "蓝")]
+    wb = openpyxl.load_workbook(book)
+    ws = wb["督办台账"]
+    ws.insert_cols(5)
+    ws.cell(1, 5).value = "联系人"
+    ws.cell(2, 5).value = "张三"
+    wb.save(book)
+    r = run(book, date(2026, 11, 16), tmp_path)
+    assert issued(r) == [("T1", "黄")]
+    ws = openpyxl.load_workbook(book)["督办台账"]
+    row = {ws.cell(1, c).value: ws.cell(2, c).value for c in range(1, ws.max_column + 1)}
+    assert (row["联系人"], row["办理进展"], row["办理时限"].date()) == ("张三", "正在推进", date(2026, 11, 9))
+    assert (row["当前状态"], row["督办等级"], row["督办单编号"]) == ("逾期", "黄", "黄督〔2026〕1号")
+    assert row["应办结日期"].date() == date(2026, 11, 9)

@@ -342,6 +342,8 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
                 owned[by_marker[name]] = column_index(m.group(1))
     plain = {normalize_text(n): n for n in STATUS_NAMES}
     auto = {normalize_text(n + AUTO_SUFFIX): n for n in STATUS_NAMES}
+    if any(_stale(name, col, header, plain, auto) for name, col in owned.items()):
+        owned = {}      # markers a program left behind when it moved columns: the headers decide
     named: dict[str, int] = {}
     for c, v in header.texts.items():       # both rows of a two-row header
         key = normalize_text(v)
@@ -353,6 +355,17 @@ def _status_columns(book: Book, sheet: Sheet, header: HeaderMap) -> tuple[dict[s
         return named, {}
     taken = set(owned.values())
     return owned, {n: c for n, c in named.items() if c not in taken}
+
+
+def _stale(name: str, col: int, header: HeaderMap, plain: dict[str, str], auto: dict[str, str]) -> bool:
+    """A marker that no longer points at its column: the header there is one of the clerk's fields,
+    or another status column. (Excel, WPS and LibreOffice move the markers with the columns; a
+    script that inserts or deletes columns, e.g. openpyxl, leaves them where they were.) A header
+    the clerk merely renamed is still the tool's column."""
+    if col in header.columns.values():
+        return True
+    text = normalize_text(header.texts.get(col, ""))
+    return plain.get(text, name) != name or auto.get(text, name) != name
 
 
 def _parse_row(sheet: str, row: int, letters: Mapping[str, str], raw: dict[str, object],
