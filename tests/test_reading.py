@@ -160,3 +160,15 @@ def test_merged_lead_unit_applies_to_every_merged_row(ledger_path):
     wb["督办台账"].merge_cells("D2:D3")
     wb.save(ledger_path)
     assert by_id(outcome(ledger_path))["A2"].task.lead == ("县教育局",)
+
+
+def test_a_unit_is_named_as_the_directory_spells_it(ledger_path):
+    """Full-width （） in 单位名录 stay full-width on notices and reports, whichever way the row
+    typed them: the name is printed on a document a leader signs."""
+    write_ledger(ledger_path, [task("A1", date(2026, 10, 26), date(2026, 11, 9), unit="县财政局(国资办)"),
+                               task("A2", date(2026, 10, 26), date(2026, 11, 9), unit="国资办")],
+                 units=[("县财政局（国资办）", "国资办")])
+    out = outcome(ledger_path)
+    assert [e.task.lead for e in out.evaluations] == [("县财政局（国资办）",), ("县财政局（国资办）",)]
+    assert [n.units for n in out.new_notices] == [("县财政局（国资办）",)] * 2
+    assert not [p for e in out.evaluations for p in e.problems]

@@ -128,15 +128,18 @@ def read_units(book: Book) -> tuple[UnitDirectory | None, list[Problem]]:
         return "" if is_blank(v) else str(v).strip()
 
     for r in range(header.row + 1, sheet.max_row + 1):
-        name = normalize_text(sheet.value(r, cols["name"]))
+        raw = sheet.value(r, cols["name"])
+        # the name as the directory spells it — printed on notices and in the 通报, so full-width
+        # （） stay full-width; only spaces go. Lookups match it (and its aliases) normalised.
+        name = "" if is_blank(raw) else "".join(str(raw).split())
         if not name:
             continue
         unit = Unit(name, tuple(split_units(text(r, "aliases"))), text(r, "category"),
                     text(r, "head"), text(r, "phone"), len(units))
         units.append(unit)
-        for key in (name, *unit.aliases):
+        for key in (normalize_text(name), *unit.aliases):
             if key in lookup and lookup[key].name != name:
-                col = cols["name"] if key == name else cols.get("aliases", cols["name"])
+                col = cols["name"] if key == normalize_text(name) else cols.get("aliases", cols["name"])
                 problems.append(RowRef(sheet.name, r).problem(P.UNIT_NAME_CONFLICT, col, key=key, first=lookup[key].name,
                                                               first_row=owner_row[key], name=name))
                 continue
