@@ -105,7 +105,8 @@ def summarize(outcome: Outcome, mode: str, backup: Path | None = None, out_dir: 
     estimated = {provisional_text(y) for y in outcome.provisional_years}
     warnings = [p for e in outcome.evaluations for p in e.problems if not p.is_error and p.message not in estimated]
     rows = len(outcome.error_rows)
-    lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，其余各行已正常处理）：")
+    rest = "其余各行已正常处理" if mode == "run" else "其余各行可以正常处理"
+    lines += _problem_lines(errors, f"需要更正的数据（{rows} 行，{len(errors)} 处；这些行未发督办单，{rest}）：")
     lines += provisional_lines(outcome)
     lines += _problem_lines(warnings, f"请留意（{len(warnings)} 处）：")
     from .writeback import renamed_columns      # said once: on the run that creates such a column
@@ -225,9 +226,9 @@ def report_json(report) -> dict:
             "sheets": understood(outcome),
             "incomplete_sheets": [{"sheet": n, "missing": list(m)} for n, m in outcome.loaded.tasks.incomplete],
             "states": outcome.state_counts(),
-            "issued": [{"number": n.number, "task_id": n.task_id, "color": n.color, "units": list(n.units),
-                        "deadline": n.deadline.isoformat() if n.deadline else None,
-                        "overdue_days": n.overdue_days} for n in outcome.new_notices],
+            "issued": [_notice_json(n) for n in outcome.new_notices],
+            # a rerun of the same date issues nothing new: the day's notices are still these
+            "notices_of_the_day": [_notice_json(n) for n in outcome.batch_notices],
             "provisional_years": list(outcome.provisional_years),
             "moved_notices": [{"number": n.number, "task_id": n.task_id, "deadline_then": n.deadline.isoformat()
                                if n.deadline else None, "deadline_now": D.isoformat()} for n, D in outcome.moved],
@@ -238,6 +239,11 @@ def report_json(report) -> dict:
 
         data["feedback"] = feedback_json(outcome, previous_run_date(outcome))
     return data
+
+
+def _notice_json(n) -> dict:
+    return {"number": n.number, "task_id": n.task_id, "color": n.color, "units": list(n.units),
+            "deadline": n.deadline.isoformat() if n.deadline else None, "overdue_days": n.overdue_days}
 
 
 def _problem_json(p: Problem) -> dict:

@@ -75,7 +75,7 @@ def test_json_output_schema(sample, tmp_path):
     data = json.loads(r.stdout.decode("utf-8"))
     assert set(data) == {"exit_code", "written", "message", "code", "error", "problems", "out_dir", "backup", "run_date",
                          "workbook", "tasks", "sheets", "incomplete_sheets", "states", "issued",
-                         "provisional_years", "moved_notices", "feedback"}
+                         "provisional_years", "moved_notices", "feedback", "notices_of_the_day"}
     assert [(s["sheet"], s["header_row"], s["tasks"]) for s in data["sheets"]] == [("督办台账", 3, 42)]
     # rows 6, 9 and 14 (年底前, 第四季度, 12月底: D 2026-12-31) have their 黄 date in 2027 (D + 5 days),
     # estimated until 2027 is published
@@ -92,6 +92,9 @@ def test_json_output_schema(sample, tmp_path):
         ("督办台账", 28, "I", "date-unreadable"), ("督办台账", 30, "E", "task-unit-unknown"),
         ("督办台账", 41, "J", "limit-unreadable")]
     assert data["code"] is None
+    again = json.loads(ledger("run", str(sample), "--date", "2026-11-23", "--out", str(tmp_path / "out"),
+                              "--json").stdout.decode("utf-8"))
+    assert again["issued"] == [] and again["notices_of_the_day"] == data["issued"]   # a rerun: nothing new
     refused = ledger("run", str(sample), "--date", "2026-11-01", "--json")
     data = json.loads(refused.stdout.decode("utf-8"))
     assert refused.returncode == 2 and data["written"] is False and "早于督办记录中最近一次运行" in data["message"]

@@ -270,7 +270,8 @@ def test_a_second_week_appends_to_the_record_and_keeps_what_the_clerk_did(book, 
 def test_cli_forms_and_collect(book, tmp_path, capsys):
     assert main(["forms", str(book), "--date", "2026-11-23", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("已生成反馈表 2 份（5 项任务），请于 2026-11-26 前收回：")
+    # open tasks F1, F2, F3 and F4; F4 is led by both units, so it is on both forms (3 + 2 rows)
+    assert out.startswith("已生成反馈表 2 份（4 项任务，几个单位共同牵头的任务在各单位的表中都有），请于 2026-11-26 前收回：")
     form = tmp_path / "out" / "2026-11-23" / "反馈表" / "反馈表_县教育局_2026-11-23.xlsx"
     fill(form, tmp_path / "back" / "x.xlsx", {"H6": "进展"})
     assert main(["collect", str(book), str(tmp_path / "back"), "--date", "2026-11-25"]) == 0

@@ -61,7 +61,9 @@ def forms_text(outcome, files: list[Path], folder: Path) -> str:
     from .forms import reply_due
 
     due = reply_due(outcome)
-    lines = [f"已生成反馈表 {len(files)} 份（{sum(len(f.rows) for f in forms)} 项任务），请于 {due.isoformat()} 前收回：",
+    tasks = len({row[0] for f in forms for row in f.rows})
+    shared = "，几个单位共同牵头的任务在各单位的表中都有" if sum(len(f.rows) for f in forms) > tasks else ""
+    lines = [f"已生成反馈表 {len(files)} 份（{tasks} 项任务{shared}），请于 {due.isoformat()} 前收回：",
              f"  {folder}"]
     lines += [f"  {f.unit}：{len(f.rows)} 项" for f in forms]
     lines.append("收回后运行：ledger collect 台账.xlsx 收回的文件或文件夹 （先查看，确认无误后加 --apply 写入台账）")
