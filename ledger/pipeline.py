@@ -12,7 +12,6 @@ the documents and the write-back reads top to bottom in `ledger.batch.run_weekly
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -39,9 +38,6 @@ from .reading.units import UnitDirectory, read_units
 from .workbook_io import Fingerprint
 
 
-_NUMBER_SHAPE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）].*?\d+\s*号$")
-
-
 @dataclass(frozen=True)
 class Loaded:
     """Everything read from the workbook, before any rule ran."""
@@ -61,11 +57,8 @@ class Loaded:
         return frozenset(n.number for n in self.log)
 
     def is_notice_number(self, text: str) -> bool:
-        """A number the tool issued: one the log holds, one of the form the current or default
-        patterns give, or one shaped like a document number (〔2026〕…号) — a pattern changed
-        mid-year leaves numbers of its old form in the 督办单编号 column."""
-        return (text in self._logged_numbers or is_notice_number(text, self.params)
-                or _NUMBER_SHAPE.search(text) is not None)
+        """A number the tool issued (`notice_log.is_notice_number`, this log's numbers included)."""
+        return is_notice_number(text, self.params, self._logged_numbers)
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,17 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$")
 
 
-def is_notice_number(text: str, params: Params) -> bool:
-    """Whether `text` is a number the colour patterns of 参数设置 (or the defaults) produce."""
+def is_notice_number(text: str, params: Params, logged: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` is a number the tool issued: one the log holds (`logged`), one the colour
+    patterns of 参数设置 (or the defaults) produce, or one shaped like a document number
+    (〔2026〕…号) — a pattern changed mid-year leaves numbers of its old form in the ledger."""
+    if text in logged or _NUMBER_SHAPE.search(text):
+        return True
     patterns = {params.number_pattern(c) for c in Color} | {DEFAULT_NUMBER_PATTERNS[c] for c in Color}
     return any(_pattern_regex(p).match(text) for p in patterns)
+
+
+_NUMBER_SHAPE = re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）].*?\d+\s*号$")
 
 
 DEFAULT_NUMBER_PATTERNS = {c: str(PARAM_DEFAULTS[f"{c}色编号"][0]) for c in Color}
