@@ -71,10 +71,10 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
             with heap.building():           # the rows and their evaluations live until the run ends
                 loaded = _passed("after-load", _read(path, run_date))
                 refuse_unsafe(loaded, run_date)
+                out_root = output_root(loaded.params, path, out_root)
                 outcome = _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
             _passed("after-evaluate")
             folder = templates_for(outcome, path, templates)
-            out_root = output_root(outcome.loaded.params, path, out_root)
             created = missing_folders(out_root)
             staging = _passed("after-stage", _render(outcome, out_root, folder))
             saved = _passed("after-replace", _commit(path, outcome))     # the commit point
@@ -93,10 +93,12 @@ def run_weekly(path: Path, run_date: date, out_root: Path | None = None, dry_run
 
 def _dry_run(path: Path, run_date: date, out_root: Path | None) -> RunReport:
     """`ledger run --dry-run`: the weekly run's reading, refusals and rules; no lock, nothing written."""
+    from .outputs import output_root
+
     with _no_collection():
         loaded = _passed("after-load", _read(path, run_date))
         refuse_unsafe(loaded, run_date)
-        outcome = _rules(loaded, run_date, _issued_elsewhere(loaded, path, out_root))
+        outcome = _rules(loaded, run_date, _issued_elsewhere(loaded, path, output_root(loaded.params, path, out_root)))
     summary = summarize(outcome, mode="dry-run")
     return RunReport(_code(outcome), summary.text(), outcome, summary=summary)
 
@@ -279,12 +281,12 @@ def _rules(loaded, run_date: date, issued_elsewhere: frozenset[str] = frozenset(
         return evaluate_all(loaded, run_date, issued_elsewhere)
 
 
-def _issued_elsewhere(loaded, path: Path, out_root: Path | None) -> frozenset[str]:
-    from .outputs import output_root
+def _issued_elsewhere(loaded, path: Path, out_root: Path) -> frozenset[str]:
+    """Numbers issued but missing from the log, from the run summaries in the output folder `out_root`."""
     from .restore import issued_elsewhere
 
     latest = max((n.batch for n in loaded.log if n.batch), default=None)
-    return issued_elsewhere(path, output_root(loaded.params, path, out_root), latest)
+    return issued_elsewhere(path, out_root, latest)
 
 
 def check_workbook(path: Path, run_date: date) -> RunReport:

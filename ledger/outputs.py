@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,7 @@ STAGING_PREFIX = ".staging-"
 OUT_DIR_NAME = "督办输出"
 SUMMARY_FILE = "运行摘要.txt"
 _WORKBOOK_LINE = re.compile(r"^台账：(.+?)，共 \d+ 项任务")
+_RUN_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}(（.+）)?")      # 2026-11-23, or 2026-11-23（台账名）: `run_folder`
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -69,26 +71,37 @@ def run_folder(out_root: Path, run_date: date, workbook: Path) -> Path:
 
 
 def workbooks_run_in(root: Path) -> set[str]:
-    """The workbooks whose weekly runs wrote the dated folders of `root` (the 台账 line of each
-    运行摘要.txt): two ledgers kept in one folder must not share documents or notice numbers."""
-    names: set[str] = set()
-    if not root.is_dir():
-        return names
+    """The workbooks whose weekly runs wrote the dated folders of `root`: two ledgers kept in one
+    folder must not share documents or notice numbers."""
+    return {workbook for _, workbook, _ in run_summaries(root) if workbook}
+
+
+def run_summaries(root: Path | None) -> Iterator[tuple[str, str, list[str]]]:
+    """(run date, workbook, lines) of the 运行摘要.txt of each weekly run's folder under `root`; the
+    workbook is "" for a summary that does not name one."""
+    if root is None or not root.is_dir():
+        return
     for folder in root.iterdir():
-        name = run_workbook(folder / SUMMARY_FILE)
-        if name:
-            names.add(name)
-    return names
+        if _RUN_FOLDER.fullmatch(folder.name):
+            lines = _summary_lines(folder / SUMMARY_FILE)
+            if lines:
+                yield folder.name[:10], _workbook_named(lines), lines
 
 
 def run_workbook(summary: Path) -> str:
     """The workbook a 运行摘要.txt was written for ("" when unknown)."""
+    return _workbook_named(_summary_lines(summary))
+
+
+def _summary_lines(summary: Path) -> list[str]:
     try:
-        with summary.open(encoding="utf-8") as fh:
-            head = [next(fh, ""), next(fh, "")]
+        return summary.read_text(encoding="utf-8").splitlines()
     except OSError:
-        return ""
-    m = _WORKBOOK_LINE.match(head[1])
+        return []
+
+
+def _workbook_named(lines: list[str]) -> str:
+    m = _WORKBOOK_LINE.match(lines[1]) if len(lines) > 1 else None
     return m[1] if m else ""
 
 

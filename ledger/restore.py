@@ -137,17 +137,13 @@ def issued_elsewhere(path: Path, out_root: Path | None, latest_batch: str | None
     listed in the 运行摘要.txt of an output folder dated on or after the log's last run — that day's
     own summary too, for a log whose last rows were cut (a summary of another workbook's run in the
     same folder is not this workbook's history)."""
-    from .outputs import run_workbook
+    from .outputs import run_summaries
 
     found: set[str] = set()
     sidecar = path.parent / BACKUP_DIR / f"{path.stem}{LEFT_SUFFIX}"
     if sidecar.is_file():
         found |= {line.split("\t")[0] for line in sidecar.read_text(encoding="utf-8").splitlines() if line.strip()}
-    if out_root is not None and out_root.is_dir():
-        for folder in out_root.iterdir():
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}(（.+）)?", folder.name) and (latest_batch is None or folder.name[:10] >= latest_batch):
-                summary = folder / "运行摘要.txt"
-                if summary.is_file() and run_workbook(summary) in ("", path.name):
-                    found |= {m[1] for line in summary.read_text(encoding="utf-8").splitlines()
-                              if (m := _NUMBER_LINE.match(line))}
+    for day, workbook, lines in run_summaries(out_root):
+        if (latest_batch is None or day >= latest_batch) and workbook in ("", path.name):
+            found |= {m[1] for line in lines if (m := _NUMBER_LINE.match(line))}
     return frozenset(found)
