@@ -10,13 +10,13 @@ import zipfile
 from dataclasses import replace
 from datetime import datetime
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from ledger.rendering.docx_fast import FastDocx, order_shaded_cells
+from ledger.rendering.docx_tools import saved_bytes
 from ledger.rendering.notice_render import _context, jinja_env, _safe, builtin_templates
 from test_notices import fixed_views
 from test_stats import week_outcome
@@ -30,15 +30,7 @@ def with_docxtpl(template: bytes, context: dict, title: str, comments: str | Non
     tpl = DocxTemplate(BytesIO(template))
     tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     order_shaded_cells(tpl.docx.element.body)
-    props = tpl.docx.core_properties
-    props.created = props.modified = props.last_printed = STAMP
-    props.revision = 1
-    props.title = title
-    if comments is not None:
-        props.comments = comments
-    out = BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    return saved_bytes(tpl, STAMP, title, comments)
 
 
 def canonical(blob: bytes) -> bytes:
